@@ -1,0 +1,254 @@
+/**
+ * The request side of the kernel client: dump, delete, stats, count over one ctnetlink socket.
+ *
+ * The event stream lives in `events.ts` (in a child process, because of a crash in the socket
+ * package under overflow). Requests here are serialised: one in flight at a time on the socket,
+ * so replies never interleave.
+ */
+import {readFile} from 'node:fs/promises';
+import {RawNetlinkSocket} from 'netlink';
+import type {Flow} from '../flow.js';
+import * as C from './constants.js';
+import {decodeDatagram, type DecodeSink} from './decode.js';
+import {
+	encodeCountRequest,
+	encodeDeleteRequest,
+	encodeDumpRequest,
+	encodeStatsCpuRequest,
+} from './encode.js';
+import {describeCodecError, type CodecError} from './errors.js';
+import {KernelError, errnoName, errorFromErrno} from './kernel-error.js';
+import {addCpuStats, decodeGlobalStats, type CpuCounters} from './stats.js';
+
+/** What a finished dump reports beside the flows it streamed. */
+export interface DumpSummary {
+	/** Flows handed to the callback. */
+	readonly flows: number;
+	/** Messages that could not be decoded (each skipped). */
+	readonly errors: readonly CodecError[];
+	/** The kernel flagged the dump as interrupted by concurrent changes (NLM_F_DUMP_INTR). */
+	readonly interrupted: boolean;
+}
+
+/** The outcome of deleting one flow. */
+export type DeleteOutcome =
+	| {readonly result: 'deleted'}
+	/** ENOENT: already gone, or the tuple now belongs to a flow with another id. */
+	| {readonly result: 'gone'}
+	| {readonly result: 'error'; readonly reason: string; readonly errno?: number};
+
+/** Table size and health, as `conntrack -C` and `conntrack -S` report them. */
+export interface KernelStats {
+	/** Entries in the table now. */
+	readonly count: number;
+	/** The table's limit (nf_conntrack_max), or undefined when neither the kernel nor /proc says. */
+	readonly max: number | undefined;
+	/** Per-CPU counters summed: found, invalid, insert, insert_failed, drop, early_drop, error, ... */
+	readonly counters: Readonly<CpuCounters>;
+}
+
+/** A request in flight: the sink its replies go to and how it ends. */
+interface Pending {
+	readonly seq: number;
+	readonly sink: DecodeSink;
+	readonly dump: boolean;
+	resolve(): void;
+	reject(error: Error): void;
+}
+
+/**
+ * Reads and changes the conntrack table of the network namespace the process is in.
+ * Open one with `ConntrackClient.open()`; close it when done so the process can exit.
+ */
+export class ConntrackClient {
+	private seq = Math.floor(Math.random() * 0x7fffffff);
+	private pending: Pending | undefined;
+	private queue: Promise<unknown> = Promise.resolve();
+	private closed = false;
+
+	private constructor(private readonly socket: RawNetlinkSocket) {
+		socket.on('message', (msg) => {
+			this.onMessage(msg);
+		});
+		// A dump bigger than the buffer can't happen (the kernel sizes datagrams to our buffer),
+		// but a truncated datagram must not be decoded as if whole.
+		socket.on('truncatedMessage', () => {
+			this.fail(
+				new KernelError('socket', 'the kernel sent a message larger than the receive buffer'),
+			);
+		});
+		// Unhandled, an 'error' event kills the process: route it to the request in flight.
+		socket.on('error', (error) => {
+			this.fail(errorFromErrno(error.errno ?? 0, error.syscall || 'netlink'));
+		});
+	}
+
+	/**
+	 * Opens the socket. Throws KernelError 'unavailable' when the kernel has no
+	 * NETLINK_NETFILTER, or 'socket' for anything else.
+	 */
+	static open(): ConntrackClient {
+		let socket: RawNetlinkSocket;
+		try {
+			// Peeking off: one recvmsg per datagram, and the kernel fills 32 KB datagrams
+			// (712 of them for 100k flows instead of 6,261; FINDINGS.md).
+			socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
+				messagePeeking: false,
+				msgBufferSize: 32768,
+				recvBufferSize: 1 << 20,
+				sendBufferSize: 0,
+			});
+		} catch (error) {
+			throw errorFromErrno((error as {errno?: number}).errno ?? 0, 'opening the netlink socket');
+		}
+
+		socket.unref();
+		return new ConntrackClient(socket);
+	}
+
+	/**
+	 * Streams the whole table (IPv4 and IPv6) to `onFlow` as each datagram is decoded.
+	 * Rejects with KernelError 'permission' without CAP_NET_ADMIN.
+	 */
+	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
+		let flows = 0;
+		let interrupted = false;
+		const errors: CodecError[] = [];
+		await this.request((seq) => encodeDumpRequest(seq), true, {
+			flow(flow, _type, flags) {
+				if (flags & C.NLM_F_DUMP_INTR) interrupted = true;
+				flows++;
+				onFlow(flow);
+			},
+			error(error) {
+				errors.push(error);
+			},
+		});
+		return {flows, errors, interrupted};
+	}
+
+	/** Deletes one flow by original tuple, zone and id; see encodeDeleteRequest. */
+	async delete(flow: Flow): Promise<DeleteOutcome> {
+		try {
+			await this.request((seq) => encodeDeleteRequest(flow, seq), false, {flow() {}});
+			return {result: 'deleted'};
+		} catch (error) {
+			if (error instanceof KernelError && error.errno === C.ENOENT) return {result: 'gone'};
+			if (error instanceof KernelError)
+				return {result: 'error', reason: error.message, errno: error.errno};
+			return {result: 'error', reason: String(error)};
+		}
+	}
+
+	/** Count, max and summed per-CPU counters. */
+	async stats(): Promise<KernelStats> {
+		const counters: CpuCounters = {};
+		await this.request((seq) => encodeStatsCpuRequest(seq), true, {
+			flow() {},
+			other(buf, start, end, msgType) {
+				if (msgType === C.IPCTNL_MSG_CT_GET_STATS_CPU) addCpuStats(buf, start, end, counters);
+			},
+		});
+		const global = await this.count();
+		const max = global.max ?? (await readConntrackMax());
+		return {count: global.count, max, counters};
+	}
+
+	/** The number of entries (and the limit, where the kernel reports it). */
+	async count(): Promise<{count: number; max: number | undefined}> {
+		let count = 0;
+		let max: number | undefined;
+		await this.request((seq) => encodeCountRequest(seq), false, {
+			flow() {},
+			other(buf, start, end, msgType) {
+				if (msgType !== C.IPCTNL_MSG_CT_GET_STATS) return;
+				const result = decodeGlobalStats(buf, start, end);
+				if ('kind' in result) return;
+				count = result.entries ?? 0;
+				max = result.maxEntries;
+			},
+		});
+		return {count, max};
+	}
+
+	/** Closes the socket; requests still queued reject. */
+	close(): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.fail(new KernelError('socket', 'the conntrack socket was closed'));
+		this.socket.close();
+	}
+
+	/** Queues one request; resolves on NLMSG_DONE (dumps) or the ACK, rejects on an error reply. */
+	private async request(
+		encode: (seq: number) => Buffer,
+		dump: boolean,
+		sink: DecodeSink,
+	): Promise<void> {
+		const run = async (): Promise<void> => {
+			if (this.closed) throw new KernelError('socket', 'the conntrack socket is closed');
+			const seq = (this.seq = (this.seq + 1) >>> 0);
+			return new Promise<void>((resolve, reject) => {
+				const entry: Pending = {seq, sink, dump, resolve, reject};
+				this.pending = entry;
+				this.socket.ref();
+				this.socket.send(encode(seq), {}, (error) => {
+					if (error) this.fail(errorFromErrno(error.errno ?? 0, 'sending to the kernel'));
+				});
+			}).finally(() => {
+				this.pending = undefined;
+				this.socket.unref();
+			});
+		};
+
+		const next = this.queue.then(run, run);
+		this.queue = next.catch(() => undefined);
+		return next;
+	}
+
+	private onMessage(msg: Buffer): void {
+		const pending = this.pending;
+		if (!pending) return;
+		decodeDatagram(msg, {
+			flow: pending.sink.flow,
+			error: pending.sink.error,
+			other: pending.sink.other,
+			done: () => {
+				if (pending.dump) pending.resolve();
+			},
+			ack: (errno) => {
+				if (errno === 0) pending.resolve();
+				else pending.reject(errorFromErrno(errno, 'the conntrack request'));
+			},
+		});
+		// A GET_STATS reply comes without NLM_F_MULTI and before the ACK; nothing more to do.
+	}
+
+	private fail(error: Error): void {
+		const pending = this.pending;
+		this.pending = undefined;
+		pending?.reject(error);
+	}
+}
+
+/**
+ * Reads nf_conntrack_max of the current network namespace (procfs shows the namespace of
+ * the reader), or undefined when conntrack is not loaded.
+ */
+export async function readConntrackMax(): Promise<number | undefined> {
+	try {
+		const text = await readFile('/proc/sys/net/netfilter/nf_conntrack_max', 'utf8');
+		const value = Number.parseInt(text, 10);
+		return Number.isFinite(value) ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One line for a codec error list, for status lines and logs. */
+export function describeDumpErrors(errors: readonly CodecError[]): string {
+	if (errors.length === 0) return '';
+	return `${errors.length} message(s) skipped: ${describeCodecError(errors[0])}`;
+}
+
+export {errnoName};

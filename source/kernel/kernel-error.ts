@@ -1,0 +1,67 @@
+/**
+ * Failures of the kernel client that a person must act on, each with one clear sentence.
+ */
+
+/** Why the kernel client could not do its work. */
+export type KernelErrorCode =
+	/** No CAP_NET_ADMIN: ctnetlink refuses with EPERM. */
+	| 'permission'
+	/** The kernel has no conntrack or no ctnetlink. */
+	| 'unavailable'
+	/** Any other socket or protocol failure. */
+	| 'socket';
+
+/** An error with a sentence for people and the exit code the CLI should use. */
+export class KernelError extends Error {
+	override readonly name = 'KernelError';
+
+	constructor(
+		readonly code: KernelErrorCode,
+		message: string,
+		readonly errno?: number,
+	) {
+		super(message);
+	}
+
+	/** 77 (EX_NOPERM) for permission problems, as the issue tracker asks; 1 otherwise. */
+	get exitCode(): number {
+		return this.code === 'permission' ? 77 : 1;
+	}
+}
+
+/** The sentence for a missing capability. */
+export const permissionMessage =
+	'conntop needs root (CAP_NET_ADMIN) to read the conntrack table: run it with sudo.';
+
+/** The sentence for a kernel without conntrack. */
+export const unavailableMessage =
+	'This kernel has no connection tracking over netlink (nf_conntrack and nf_conntrack_netlink): load them with `modprobe nf_conntrack_netlink`.';
+
+/** Maps a socket-level errno (positive) to a KernelError. */
+export function errorFromErrno(errno: number, what: string): KernelError {
+	switch (errno) {
+		case 1: // EPERM
+		case 13: // EACCES
+			return new KernelError('permission', permissionMessage, errno);
+		case 93: // EPROTONOSUPPORT: no NETLINK_NETFILTER at all
+		case 95: // EOPNOTSUPP
+		case 97: // EAFNOSUPPORT
+			return new KernelError('unavailable', unavailableMessage, errno);
+		default:
+			return new KernelError('socket', `${what} failed: ${errnoName(errno)}`, errno);
+	}
+}
+
+const errnoNames: Readonly<Record<number, string>> = {
+	1: 'EPERM (operation not permitted)',
+	2: 'ENOENT (no such entry)',
+	12: 'ENOMEM (out of memory)',
+	16: 'EBUSY (busy)',
+	22: 'EINVAL (invalid argument)',
+	105: 'ENOBUFS (receive buffer overflowed)',
+};
+
+/** A readable name for an errno. */
+export function errnoName(errno: number): string {
+	return errnoNames[errno] ?? `errno ${errno}`;
+}

@@ -1,0 +1,117 @@
+/**
+ * The stable JSON form of a flow, documented in the README, used by `--once --json`,
+ * `--events --json` and the delete log.
+ */
+import ipaddr from 'ipaddr.js';
+import type {Address, Flow, FlowEvent, Tuple} from '../flow.js';
+import {STATUS_NAMES} from '../kernel/constants.js';
+
+/** One tuple in JSON: ports for port protocols, type/code/id for ICMP. */
+export interface TupleJson {
+	src: string;
+	dst: string;
+	sport?: number;
+	dport?: number;
+	type?: number;
+	code?: number;
+	id?: number;
+}
+
+/** The documented flow object. */
+export interface FlowJson {
+	id: number;
+	family: 'ipv4' | 'ipv6';
+	proto: string;
+	protonum: number;
+	state: string | null;
+	timeout: number | null;
+	original: TupleJson;
+	reply: TupleJson;
+	flags: string[];
+	nat: 'snat' | 'dnat' | 'both' | null;
+	mark: number;
+	zone: number;
+	use: number;
+	counters: {
+		original: {packets: number; bytes: number};
+		reply: {packets: number; bytes: number};
+	} | null;
+	start: string | null;
+	helper: string | null;
+	labels: number[];
+}
+
+function addressText(address: Address): string {
+	if (typeof address === 'number') {
+		return `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
+	}
+
+	return ipaddr.fromByteArray(Array.from(address)).toString();
+}
+
+function tupleJson(tuple: Tuple, isIcmp: boolean, hasPorts: boolean): TupleJson {
+	const out: TupleJson = {src: addressText(tuple.src), dst: addressText(tuple.dst)};
+	if (isIcmp) {
+		out.type = tuple.icmpType;
+		out.code = tuple.icmpCode;
+		out.id = tuple.icmpId;
+	} else if (hasPorts) {
+		out.sport = tuple.sport;
+		out.dport = tuple.dport;
+	}
+
+	return out;
+}
+
+const portProtocols = new Set([6, 17, 33, 132, 136]);
+
+/** Flag names of a status mask: kernel names without IPS_. */
+export function statusNames(status: number | undefined): string[] {
+	const names: string[] = [];
+	if (status === undefined) return names;
+	for (let bit = 0; bit < STATUS_NAMES.length; bit++)
+		if (status & (1 << bit)) names.push(STATUS_NAMES[bit]);
+	return names;
+}
+
+/**
+ * A flow as the documented JSON object. `timeout` is the seconds left when read (null when the
+ * message had none, as a destroy event may); `counters` is null when accounting is off.
+ */
+export function flowToJson(flow: Flow): FlowJson {
+	const isIcmp = flow.protonum === 1 || flow.protonum === 58;
+	const hasPorts = portProtocols.has(flow.protonum);
+	return {
+		id: flow.id,
+		family: flow.family,
+		proto: flow.proto,
+		protonum: flow.protonum,
+		state: flow.state ?? null,
+		timeout: flow.timeout ?? null,
+		original: tupleJson(flow.original, isIcmp, hasPorts),
+		reply: tupleJson(flow.reply, isIcmp, hasPorts),
+		flags: statusNames(flow.status),
+		nat: flow.nat ?? null,
+		mark: flow.mark ?? 0,
+		zone: flow.zone,
+		use: flow.use ?? 0,
+		counters: flow.counters
+			? {
+					original: {packets: flow.counters.original.packets, bytes: flow.counters.original.bytes},
+					reply: {packets: flow.counters.reply.packets, bytes: flow.counters.reply.bytes},
+				}
+			: null,
+		start: flow.start === undefined ? null : new Date(flow.start).toISOString(),
+		helper: flow.helper ?? null,
+		labels: flow.labels ? [...flow.labels] : [],
+	};
+}
+
+/** An event as the documented JSON object. */
+export function eventToJson(event: FlowEvent): {event: string; time: string; flow: FlowJson} {
+	return {
+		event: event.type,
+		time: new Date(event.time).toISOString(),
+		flow: flowToJson(event.flow),
+	};
+}

@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {after, before, describe, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import type {FlowJson} from '../../source/cli/flow-json.js';
+import {permissionMessage} from '../../source/kernel/kernel-error.js';
+import {parseConntrackList, type ListedFlow, type ListedTuple} from '../helpers/conntrack-list.js';
+import {TestNamespace} from '../helpers/netns.js';
+import {populateVariety, runTraffic} from '../helpers/populate.js';
+
+const probe = fileURLToPath(new URL('../helpers/kernel-probe.ts', import.meta.url));
+
+/** Runs the probe in the namespace and returns its JSON lines. */
+function runProbe(ns: TestNamespace, args: readonly string[]): Array<Record<string, unknown>> {
+	const out = ns.run(process.execPath, ['--import', 'tsx', probe, ...args]);
+	return out
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+function dumpFlows(ns: TestNamespace): FlowJson[] {
+	const lines = runProbe(ns, ['dump']);
+	const summary = lines.at(-1)?.summary as {errors: unknown[]};
+	assert.deepEqual(summary.errors, [], 'the dump decoded every message');
+	return lines.slice(0, -1) as unknown as FlowJson[];
+}
+
+function listFlows(ns: TestNamespace): ListedFlow[] {
+	return parseConntrackList(ns.conntrack(['-L', '-o', 'extended,id,ktimestamp']));
+}
+
+function keyOf(
+	id: number,
+	tuple: {src: string; dst: string; sport?: number; dport?: number; type?: number; id?: number},
+) {
+	return `${id} ${tuple.src} ${tuple.dst} ${tuple.sport ?? tuple.type} ${tuple.dport ?? tuple.id}`;
+}
+
+/** conntrack prints kernel start times with ctime-like local time at second resolution. */
+function ctime(ms: number): string {
+	const d = new Date(Math.floor(ms / 1000) * 1000);
+	const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+	const months = [
+		'Jan',
+		'Feb',
+		'Mar',
+		'Apr',
+		'May',
+		'Jun',
+		'Jul',
+		'Aug',
+		'Sep',
+		'Oct',
+		'Nov',
+		'Dec',
+	];
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${days[d.getDay()]} ${months[d.getMonth()]} ${d.getDate()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+function assertTupleEqual(ours: FlowJson['original'], theirs: ListedTuple, where: string): void {
+	assert.equal(ours.src, theirs.src, `${where} src`);
+	assert.equal(ours.dst, theirs.dst, `${where} dst`);
+	assert.equal(ours.sport, theirs.sport, `${where} sport`);
+	assert.equal(ours.dport, theirs.dport, `${where} dport`);
+	assert.equal(ours.type, theirs.type, `${where} icmp type`);
+	assert.equal(ours.code, theirs.code, `${where} icmp code`);
+	assert.equal(ours.id, theirs.id, `${where} icmp id`);
+}
+
+describe('kernel client against the real conntrack table', () => {
+	let ns: TestNamespace;
+
+	before(() => {
+		ns = TestNamespace.create('client');
+		populateVariety(ns);
+	});
+
+	after(() => {
+		ns?.remove();
+	});
+
+	test('dump returns every entry, field by field equal to conntrack -L -o extended,id,ktimestamp', () => {
+		const listed = listFlows(ns);
+		const dumped = dumpFlows(ns);
+		assert.ok(listed.length >= 16, `expected the populated variety, got ${listed.length} entries`);
+		assert.equal(dumped.length, listed.length);
+
+		const byKey = new Map(dumped.map((flow) => [keyOf(flow.id, flow.original), flow]));
+		const seen = {
+			nat: new Set<string>(),
+			families: new Set<string>(),
+			protos: new Set<string>(),
+			states: new Set<string>(),
+		};
+		for (const theirs of listed) {
+			const ours = byKey.get(keyOf(theirs.id, theirs.original));
+			assert.ok(ours, `conntrack lists ${keyOf(theirs.id, theirs.original)} but the dump lacks it`);
+			const where = `flow ${theirs.id} (${theirs.proto})`;
+			assert.equal(ours.family, theirs.family, `${where} family`);
+			assert.equal(ours.proto, theirs.proto, `${where} proto`);
+			assert.equal(ours.protonum, theirs.protonum, `${where} protonum`);
+			assert.equal(ours.state, theirs.state, `${where} state`);
+			assert.ok(
+				Math.abs((ours.timeout ?? -99) - theirs.timeout) <= 2,
+				`${where} timeout ${ours.timeout} vs ${theirs.timeout}`,
+			);
+			assertTupleEqual(ours.original, theirs.original, `${where} original`);
+			assertTupleEqual(ours.reply, theirs.reply, `${where} reply`);
+			assert.equal(
+				ours.flags.includes('ASSURED'),
+				theirs.flags.includes('ASSURED'),
+				`${where} ASSURED`,
+			);
+			assert.equal(
+				!ours.flags.includes('SEEN_REPLY'),
+				theirs.flags.includes('UNREPLIED'),
+				`${where} UNREPLIED`,
+			);
+			assert.equal(ours.mark, theirs.mark, `${where} mark`);
+			assert.equal(ours.zone, theirs.zone, `${where} zone`);
+			assert.equal(ours.use, theirs.use, `${where} use`);
+			assert.ok(ours.counters, `${where} counters (accounting is on)`);
+			assert.equal(
+				ours.counters.original.packets,
+				theirs.original.packets,
+				`${where} original packets`,
+			);
+			assert.equal(ours.counters.original.bytes, theirs.original.bytes, `${where} original bytes`);
+			assert.equal(ours.counters.reply.packets, theirs.reply.packets, `${where} reply packets`);
+			assert.equal(ours.counters.reply.bytes, theirs.reply.bytes, `${where} reply bytes`);
+			assert.ok(ours.start && theirs.start, `${where} start timestamp (timestamps are on)`);
+			assert.equal(
+				ctime(Date.parse(ours.start)),
+				theirs.start.replace(/\s+/g, ' '),
+				`${where} start`,
+			);
+			seen.families.add(ours.family);
+			seen.protos.add(ours.proto);
+			if (ours.state) seen.states.add(ours.state);
+			if (ours.nat) seen.nat.add(ours.nat);
+		}
+
+		// The variety really was there: both NAT kinds, both families, five protocols, four TCP states.
+		assert.deepEqual([...seen.nat].sort(), ['dnat', 'snat']);
+		assert.deepEqual([...seen.families].sort(), ['ipv4', 'ipv6']);
+		for (const proto of ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp'])
+			assert.ok(seen.protos.has(proto), proto);
+		for (const state of ['SYN_SENT', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE_WAIT'])
+			assert.ok(seen.states.has(state), state);
+	});
+
+	test('the DNAT and SNAT flows carry the kernel NAT status bits and translated reply tuples', () => {
+		const dumped = dumpFlows(ns);
+		const dnat = dumped.find((flow) => flow.original.dport === 9999);
+		assert.ok(dnat);
+		assert.equal(dnat.nat, 'dnat');
+		assert.ok(dnat.flags.includes('DST_NAT') && dnat.flags.includes('DST_NAT_DONE'));
+		assert.equal(dnat.reply.sport, 8090);
+		const snat = dumped.find((flow) => flow.original.dport === 7777);
+		assert.ok(snat);
+		assert.equal(snat.nat, 'snat');
+		assert.ok(snat.flags.includes('SRC_NAT'));
+		assert.equal(snat.reply.dst, '127.0.0.5');
+	});
+
+	test('stats and count agree with conntrack -S and conntrack -C', () => {
+		const [line] = runProbe(ns, ['stats']);
+		const stats = line.stats as {count: number; max: number; counters: Record<string, number>};
+		assert.equal(stats.count, Number(ns.conntrack(['-C']).trim()));
+		assert.equal(
+			stats.max,
+			Number(ns.run('cat', ['/proc/sys/net/netfilter/nf_conntrack_max']).trim()),
+		);
+		const sums: Record<string, number> = {};
+		for (const cpuLine of ns.conntrack(['-S']).split('\n').filter(Boolean)) {
+			for (const [, key, value] of cpuLine.matchAll(/(\w+)=(\d+)/g)) {
+				if (key !== 'cpu') sums[key] = (sums[key] ?? 0) + Number(value);
+			}
+		}
+
+		for (const key of [
+			'found',
+			'invalid',
+			'insert',
+			'insert_failed',
+			'drop',
+			'early_drop',
+			'error',
+			'search_restart',
+		]) {
+			assert.equal(stats.counters[key], sums[key], `counter ${key}`);
+		}
+	});
+
+	test('delete removes exactly the chosen entry, and deleting it again is "gone"', () => {
+		const before = listFlows(ns);
+		const raw = runProbe(ns, ['dump', '--raw']).filter((line) => !('summary' in line));
+		const target = raw.find((flow) => (flow.original as {dport: number}).dport === 25);
+		assert.ok(target, 'the CLOSE_WAIT entry to port 25 is there');
+		assert.deepEqual(runProbe(ns, ['delete', JSON.stringify(target)])[0].outcome, {
+			result: 'deleted',
+		});
+		const afterDelete = listFlows(ns);
+		assert.equal(afterDelete.length, before.length - 1);
+		assert.ok(
+			!afterDelete.some((flow) => flow.original.dport === 25),
+			'the entry is gone from conntrack -L',
+		);
+		assert.deepEqual(runProbe(ns, ['delete', JSON.stringify(target)])[0].outcome, {result: 'gone'});
+	});
+
+	test('delete with a stale id leaves a reused tuple alone', () => {
+		const raw = runProbe(ns, ['dump', '--raw']).filter((line) => !('summary' in line));
+		const target = raw.find((flow) => (flow.original as {dport: number}).dport === 22);
+		assert.ok(target);
+		// The same tuple under another id is what a reused tuple looks like to the kernel.
+		const stale = {...target, id: ((target.id as number) + 1) >>> 0};
+		assert.deepEqual(runProbe(ns, ['delete', JSON.stringify(stale)])[0].outcome, {result: 'gone'});
+		assert.ok(
+			listFlows(ns).some((flow) => flow.original.dport === 22),
+			'the entry is still there',
+		);
+	});
+
+	test('the zone entry is deleted through its zone', () => {
+		const raw = runProbe(ns, ['dump', '--raw']).filter((line) => !('summary' in line));
+		const target = raw.find((flow) => flow.zone === 7);
+		assert.ok(target);
+		assert.deepEqual(runProbe(ns, ['delete', JSON.stringify(target)])[0].outcome, {
+			result: 'deleted',
+		});
+		assert.ok(!listFlows(ns).some((flow) => flow.zone === 7));
+	});
+});
+
+describe('kernel events against real traffic', () => {
+	test('one TCP connection over loopback gives NEW, UPDATEs and DESTROY in order', async () => {
+		const ns = TestNamespace.create('events');
+		try {
+			// Short TIME_WAIT so the DESTROY comes within the test.
+			ns.sysctl('net.netfilter.nf_conntrack_tcp_timeout_time_wait', 1);
+			const child = ns.spawn(process.execPath, ['--import', 'tsx', probe, 'events', '6000'], {
+				stdio: ['ignore', 'pipe', 'inherit'],
+			});
+			let output = '';
+			child.stdout!.setEncoding('utf8');
+			child.stdout!.on('data', (text: string) => {
+				output += text;
+			});
+			await waitFor(() => output.includes('"ready"'), 5000, 'the event stream subscribed');
+			runTraffic(ns, ['tcp', '8095', '1']);
+			// Expired entries leave when the kernel's GC or a dump finds them; a dump after the
+			// 1 s TIME_WAIT makes the DESTROY come now rather than whenever GC runs.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			ns.conntrack(['-L']);
+			await new Promise((resolve) => child.on('exit', resolve));
+
+			const lines = output
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => JSON.parse(line) as {event?: string; flow?: FlowJson; resync?: string});
+			assert.ok(!lines.some((line) => line.resync), 'no events were lost');
+			const events = lines.filter((line) => line.flow?.original.dport === 8095);
+			const types = events.map((event) => event.event);
+			assert.equal(types[0], 'new');
+			assert.equal(types.at(-1), 'destroy');
+			assert.ok(
+				types.slice(1, -1).every((type) => type === 'update') && types.length >= 4,
+				types.join(','),
+			);
+			assert.equal(events[0].flow!.state, 'SYN_SENT');
+			const states = events.map((event) => event.flow!.state).filter(Boolean);
+			assert.ok(states.includes('ESTABLISHED'), states.join(','));
+			assert.ok(states.includes('TIME_WAIT'), states.join(','));
+			for (const event of events) {
+				assert.equal(event.flow!.original.src, '127.0.0.1');
+				assert.equal(event.flow!.reply.sport, 8095);
+				assert.equal(event.flow!.reply.dport, event.flow!.original.sport);
+			}
+		} finally {
+			ns.remove();
+		}
+	});
+});
+
+describe('kernel client without privileges', () => {
+	test('a user without CAP_NET_ADMIN gets one sentence that says to run as root, and exit code 77', () => {
+		const ns = TestNamespace.create('noroot');
+		try {
+			const result = spawnSync(
+				'ip',
+				[
+					'netns',
+					'exec',
+					ns.name,
+					'setpriv',
+					'--reuid=nobody',
+					'--regid=nogroup',
+					'--clear-groups',
+					'--inh-caps=-all',
+					process.execPath,
+					'--import',
+					'tsx',
+					probe,
+					'dump',
+				],
+				{encoding: 'utf8', env: {...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined}},
+			);
+			assert.equal(result.status, 77, result.stdout + result.stderr);
+			const line = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+				error: string;
+				code: string;
+			};
+			assert.equal(line.code, 'permission');
+			assert.ok(line.error.includes(permissionMessage));
+		} finally {
+			ns.remove();
+		}
+	});
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}

@@ -8,10 +8,16 @@
  *   delete <flow-json>   {"outcome": ...}  (flow-json: the raw Flow as `dump --raw` printed it)
  *   dump --raw           raw Flow objects (addresses as numbers / byte arrays) for delete
  *   events <ms>          one JSON event per line for <ms> milliseconds, resyncs as {"resync":...}
+ *   capture-dump         {"datagrams": [hex, ...]}: the raw dump datagrams, for fixtures
+ *   capture-events <ms>  {"datagrams": [hex, ...]}: raw event datagrams for <ms> ms, for fixtures
  */
 import {flowToJson, eventToJson} from '../../source/cli/flow-json.js';
 import type {Flow} from '../../source/flow.js';
+import {RawNetlinkSocket} from 'netlink';
 import {ConntrackClient} from '../../source/kernel/client.js';
+import * as C from '../../source/kernel/constants.js';
+import {decodeDatagram} from '../../source/kernel/decode.js';
+import {encodeDumpRequest} from '../../source/kernel/encode.js';
 import {EventStream} from '../../source/kernel/events.js';
 
 const [command, argument] = process.argv.slice(2);
@@ -26,7 +32,42 @@ function rawReviver(_key: string, value: unknown): unknown {
 	return value;
 }
 
+/** Records raw datagrams: a dump until NLMSG_DONE, or events for a while. */
+async function capture(kind: 'dump' | 'events', ms: number): Promise<void> {
+	const socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
+		messagePeeking: false,
+		msgBufferSize: 32768,
+		recvBufferSize: 4 << 20,
+		sendBufferSize: 0,
+	});
+	const datagrams: string[] = [];
+	await new Promise<void>((resolve) => {
+		socket.on('message', (msg) => {
+			datagrams.push(msg.toString('hex'));
+			if (kind === 'dump') {
+				decodeDatagram(msg, {flow() {}, done: () => resolve()});
+			}
+		});
+		if (kind === 'dump') {
+			socket.send(encodeDumpRequest(1));
+		} else {
+			socket.addMembership(C.NFNLGRP_CONNTRACK_NEW);
+			socket.addMembership(C.NFNLGRP_CONNTRACK_UPDATE);
+			socket.addMembership(C.NFNLGRP_CONNTRACK_DESTROY);
+			console.log(JSON.stringify({ready: true}));
+			setTimeout(resolve, ms);
+		}
+	});
+	socket.close();
+	console.log(JSON.stringify({datagrams}));
+}
+
 async function main(): Promise<void> {
+	if (command === 'capture-dump' || command === 'capture-events') {
+		await capture(command === 'capture-dump' ? 'dump' : 'events', Number(argument ?? 2000));
+		return;
+	}
+
 	if (command === 'events') {
 		const stream = new EventStream();
 		stream.on('ready', (size) => console.log(JSON.stringify({ready: size})));

@@ -1,0 +1,236 @@
+/**
+ * Keeps a table in step with the kernel: subscribe to events first, dump, apply the snapshot,
+ * replay the events that came during the dump, then follow events. Re-dump whenever the event
+ * stream says events were lost, and every `resyncIntervalMs` to catch what no event reported
+ * (with nf_conntrack_events=2 the kernel makes no events while nobody listens).
+ */
+import {EventEmitter} from 'node:events';
+import type {Flow, FlowEvent} from '../flow.js';
+import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
+import type {KernelError} from '../kernel/kernel-error.js';
+
+/** The request side the sync needs: ConntrackClient satisfies it. */
+export interface FlowSource {
+	dump(onFlow: (flow: Flow) => void): Promise<DumpSummary>;
+	stats(): Promise<KernelStats>;
+	delete(flow: Flow): Promise<DeleteOutcome>;
+	close(): void;
+}
+
+/** The event side the sync needs: EventStream satisfies it. */
+export interface EventSource {
+	on(event: 'event', listener: (event: FlowEvent) => void): unknown;
+	on(event: 'resync', listener: (reason: string) => void): unknown;
+	on(event: 'error', listener: (error: KernelError) => void): unknown;
+	on(event: 'ready', listener: (receiveBuffer: number) => void): unknown;
+	stop(): void;
+}
+
+/** Where the flows go: the model's table satisfies it. */
+export interface SyncTarget {
+	applySnapshot(flows: Iterable<Flow>, now: number): void;
+	applyEvent(event: FlowEvent, now: number): void;
+}
+
+/** What the header shows about the sync itself. */
+export interface SyncStatus {
+	/** Re-dumps after lost events or the periodic check (not counting the first dump). */
+	readonly resyncs: number;
+	/** When and why the last re-dump happened. */
+	readonly lastResync?: {readonly time: number; readonly reason: string};
+	/** The last failure; the table is stale (kept, not cleared) while this is set. */
+	readonly error?: string;
+	/** Events are not being followed (event socket failed); only periodic dumps update the table. */
+	readonly eventsDown: boolean;
+	/** The receive buffer the kernel granted the event socket. */
+	readonly receiveBuffer?: number;
+	/** Time of the last complete dump. */
+	readonly lastDump?: number;
+	/** Messages skipped as malformed in the last dump. */
+	readonly skipped: number;
+}
+
+/** Options for TableSync. */
+export interface TableSyncOptions {
+	readonly source: FlowSource;
+	/** Null for snapshot-only use (periodic dumps, no events). */
+	readonly events: EventSource | null;
+	readonly target: SyncTarget;
+	/** The host's clock, ms. */
+	readonly now: () => number;
+	/** Periodic consistency re-dump; 0 turns it off. Default 60 s. */
+	readonly resyncIntervalMs?: number;
+	/** Kernel stats poll. Default 1 s; 0 turns it off. */
+	readonly statsIntervalMs?: number;
+	/** Keep only one family. */
+	readonly family?: 'ipv4' | 'ipv6';
+}
+
+/** Events a TableSync emits. */
+export interface TableSyncEvents {
+	/** The table changed (coalesced: at most once per tick of the event loop). */
+	changed: [];
+	stats: [stats: KernelStats];
+	status: [status: SyncStatus];
+}
+
+/** Drives a SyncTarget from the kernel. */
+export class TableSync extends EventEmitter<TableSyncEvents> {
+	private statusValue: SyncStatus = {resyncs: 0, eventsDown: false, skipped: 0};
+	private dumping: Promise<void> | undefined;
+	private again: string | undefined;
+	private queued: FlowEvent[] | undefined;
+	private timers: NodeJS.Timeout[] = [];
+	private changePending = false;
+	private stopped = false;
+
+	constructor(private readonly options: TableSyncOptions) {
+		super();
+		const events = options.events;
+		if (events) {
+			events.on('event', (event) => {
+				this.onEvent(event);
+			});
+			events.on('resync', (reason) => {
+				void this.resync(reason);
+			});
+			events.on('ready', (receiveBuffer) => {
+				this.setStatus({receiveBuffer});
+			});
+			events.on('error', (error) => {
+				this.setStatus({eventsDown: true, error: error.message});
+			});
+		}
+	}
+
+	/** The current status. */
+	get status(): SyncStatus {
+		return this.statusValue;
+	}
+
+	/** The first dump; rejects (with a KernelError) when the table cannot be read at all. */
+	async start(): Promise<void> {
+		await this.runDump(undefined);
+		const {resyncIntervalMs = 60_000, statsIntervalMs = 1000} = this.options;
+		if (resyncIntervalMs > 0) {
+			this.timers.push(
+				setInterval(() => void this.resync('periodic consistency check'), resyncIntervalMs),
+			);
+		}
+
+		if (statsIntervalMs > 0) {
+			void this.pollStats();
+			this.timers.push(setInterval(() => void this.pollStats(), statsIntervalMs));
+		}
+
+		for (const timer of this.timers) timer.unref();
+	}
+
+	/**
+	 * Re-dumps the table. A request while a dump runs is folded into one more dump after it, so a
+	 * storm of lost-event reports costs at most two dumps.
+	 */
+	async resync(reason: string): Promise<void> {
+		if (this.stopped) return;
+		if (this.dumping) {
+			this.again = reason;
+			return this.dumping;
+		}
+
+		try {
+			await this.runDump(reason);
+		} catch {
+			// runDump recorded the error in the status; the table stays as it was, marked stale.
+		}
+	}
+
+	/** Deletes one flow through the kernel. */
+	async delete(flow: Flow): Promise<DeleteOutcome> {
+		return this.options.source.delete(flow);
+	}
+
+	/** Stops timers and the event stream and closes the socket. */
+	stop(): void {
+		this.stopped = true;
+		for (const timer of this.timers) clearInterval(timer);
+		this.options.events?.stop();
+		this.options.source.close();
+	}
+
+	private async runDump(reason: string | undefined): Promise<void> {
+		const run = async (): Promise<void> => {
+			this.queued = [];
+			const flows: Flow[] = [];
+			const family = this.options.family;
+			try {
+				const summary = await this.options.source.dump((flow) => {
+					if (!family || flow.family === family) flows.push(flow);
+				});
+				const now = this.options.now();
+				this.options.target.applySnapshot(flows, now);
+				// Events that came while the dump ran are newer than or as new as what it read.
+				const queued = this.queued;
+				this.queued = undefined;
+				for (const event of queued) this.options.target.applyEvent(event, event.time);
+				this.setStatus({
+					resyncs: this.statusValue.resyncs + (reason ? 1 : 0),
+					lastResync: reason ? {time: now, reason} : this.statusValue.lastResync,
+					lastDump: now,
+					skipped: summary.errors.length,
+					error: this.statusValue.eventsDown ? this.statusValue.error : undefined,
+				});
+				this.markChanged();
+			} catch (error) {
+				this.queued = undefined;
+				this.setStatus({error: (error as Error).message});
+				throw error;
+			}
+		};
+
+		this.dumping = run();
+		try {
+			await this.dumping;
+		} finally {
+			this.dumping = undefined;
+		}
+
+		if (this.again !== undefined && !this.stopped) {
+			const next = this.again;
+			this.again = undefined;
+			await this.resync(next);
+		}
+	}
+
+	private onEvent(event: FlowEvent): void {
+		if (this.options.family && event.flow.family !== this.options.family) return;
+		if (this.queued) {
+			this.queued.push(event);
+			return;
+		}
+
+		this.options.target.applyEvent(event, event.time);
+		this.markChanged();
+	}
+
+	private async pollStats(): Promise<void> {
+		try {
+			this.emit('stats', await this.options.source.stats());
+		} catch (error) {
+			this.setStatus({error: (error as Error).message});
+		}
+	}
+
+	private markChanged(): void {
+		if (this.changePending) return;
+		this.changePending = true;
+		setImmediate(() => {
+			this.changePending = false;
+			this.emit('changed');
+		});
+	}
+
+	private setStatus(change: Partial<SyncStatus>): void {
+		this.statusValue = {...this.statusValue, ...change};
+		this.emit('status', this.statusValue);
+	}
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import {EventEmitter} from 'node:events';
+import {describe, test} from 'node:test';
+import type {Flow, FlowEvent} from '../../source/flow.js';
+import type {DeleteOutcome, DumpSummary, KernelStats} from '../../source/kernel/client.js';
+import {TableSync, type FlowSource, type SyncTarget} from '../../source/sync/table-sync.js';
+
+function flow(id: number, family: 'ipv4' | 'ipv6' = 'ipv4'): Flow {
+	const tuple = {src: 1, dst: 2, sport: id, dport: 80, icmpType: -1, icmpCode: -1, icmpId: -1};
+	return {id, family, protonum: 6, proto: 'tcp', original: tuple, reply: tuple, zone: 0};
+}
+
+/** A source whose dump waits for `release()`, so a test can emit events mid-dump. */
+class FakeSource implements FlowSource {
+	dumps = 0;
+	flows: Flow[] = [];
+	fail: Error | undefined;
+	private gate: (() => void) | undefined;
+	hold = false;
+
+	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
+		this.dumps++;
+		if (this.hold) await new Promise<void>((resolve) => (this.gate = resolve));
+		if (this.fail) throw this.fail;
+		for (const f of this.flows) onFlow(f);
+		return {flows: this.flows.length, errors: [], interrupted: false};
+	}
+
+	release(): void {
+		this.hold = false;
+		this.gate?.();
+	}
+
+	async stats(): Promise<KernelStats> {
+		return {count: this.flows.length, max: 100, counters: {}};
+	}
+
+	async delete(): Promise<DeleteOutcome> {
+		return {result: 'deleted'};
+	}
+
+	close(): void {}
+}
+
+class FakeEvents extends EventEmitter {
+	stop(): void {}
+}
+
+class RecordingTarget implements SyncTarget {
+	calls: string[] = [];
+	applySnapshot(flows: Iterable<Flow>): void {
+		this.calls.push(`snapshot ${[...flows].map((f) => f.id).join(',')}`);
+	}
+
+	applyEvent(event: FlowEvent): void {
+		this.calls.push(`${event.type} ${event.flow.id}`);
+	}
+}
+
+function setup(family?: 'ipv4' | 'ipv6') {
+	const source = new FakeSource();
+	const events = new FakeEvents();
+	const target = new RecordingTarget();
+	const sync = new TableSync({
+		source,
+		events,
+		target,
+		now: () => 1000,
+		resyncIntervalMs: 0,
+		statsIntervalMs: 0,
+		family,
+	});
+	return {source, events, target, sync};
+}
+
+const event = (type: FlowEvent['type'], id: number): FlowEvent => ({
+	type,
+	flow: flow(id),
+	time: 1000,
+});
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('table sync', () => {
+	test('events that arrive during the dump are applied after its snapshot, in order', async () => {
+		const {source, events, target, sync} = setup();
+		source.flows = [flow(1), flow(2)];
+		source.hold = true;
+		const started = sync.start();
+		await tick();
+		events.emit('event', event('new', 3));
+		events.emit('event', event('destroy', 1));
+		assert.deepEqual(target.calls, [], 'nothing applied while the dump runs');
+		source.release();
+		await started;
+		assert.deepEqual(target.calls, ['snapshot 1,2', 'new 3', 'destroy 1']);
+		events.emit('event', event('update', 2));
+		assert.equal(target.calls.at(-1), 'update 2');
+	});
+
+	test('a lost-events report re-dumps and the status says when and why', async () => {
+		const {source, events, target, sync} = setup();
+		source.flows = [flow(1)];
+		await sync.start();
+		source.flows = [flow(1), flow(5)];
+		events.emit('resync', 'the kernel dropped events (receive buffer overflow)');
+		await tick();
+		await tick();
+		assert.equal(source.dumps, 2);
+		assert.equal(target.calls.at(-1), 'snapshot 1,5');
+		assert.equal(sync.status.resyncs, 1);
+		assert.equal(
+			sync.status.lastResync?.reason,
+			'the kernel dropped events (receive buffer overflow)',
+		);
+	});
+
+	test('a storm of resync requests during one dump costs one more dump, not one each', async () => {
+		const {source, events, sync} = setup();
+		await sync.start();
+		source.hold = true;
+		for (let i = 0; i < 50; i++) events.emit('resync', `lost ${i}`);
+		await tick();
+		source.release();
+		await tick();
+		for (let i = 0; i < 5; i++) await tick();
+		assert.equal(source.dumps, 3, 'the first dump, the one in flight, and one folded re-dump');
+		assert.equal(sync.status.lastResync?.reason, 'lost 49');
+	});
+
+	test('a failing re-dump keeps the table, and the status carries the error', async () => {
+		const {source, events, target, sync} = setup();
+		source.flows = [flow(1)];
+		await sync.start();
+		source.fail = new Error('socket closed');
+		events.emit('resync', 'test');
+		await tick();
+		await tick();
+		assert.deepEqual(target.calls, ['snapshot 1']);
+		assert.equal(sync.status.error, 'socket closed');
+	});
+
+	test('the first dump failing rejects start, so the CLI can report it', async () => {
+		const {source, sync} = setup();
+		source.fail = new Error('no permission');
+		await assert.rejects(sync.start(), /no permission/);
+	});
+
+	test('a family filter keeps only that family from dumps and events', async () => {
+		const {source, events, target, sync} = setup('ipv6');
+		source.flows = [flow(1), flow(2, 'ipv6')];
+		await sync.start();
+		events.emit('event', event('new', 3));
+		events.emit('event', {type: 'new', flow: flow(4, 'ipv6'), time: 1000});
+		assert.deepEqual(target.calls, ['snapshot 2', 'new 4']);
+	});
+
+	test('an event socket failure marks events down without clearing the table', async () => {
+		const {source, events, target, sync} = setup();
+		source.flows = [flow(1)];
+		await sync.start();
+		events.emit('error', new Error('EPERM'));
+		assert.equal(sync.status.eventsDown, true);
+		assert.equal(sync.status.error, 'EPERM');
+		assert.deepEqual(target.calls, ['snapshot 1']);
+	});
+});

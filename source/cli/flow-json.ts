@@ -2,9 +2,9 @@
  * The stable JSON form of a flow, documented in the README, used by `--once --json`,
  * `--events --json` and the delete log.
  */
-import ipaddr from 'ipaddr.js';
-import type {Address, Flow, FlowEvent, Tuple} from '../flow.js';
-import {STATUS_NAMES} from '../kernel/constants.js';
+import type {Flow, FlowEvent, Tuple} from '../flow.js';
+import {statusFlags} from '../kernel/decode.js';
+import {formatAddress as addressText} from '../model/format.js';
 
 /** One tuple in JSON: ports for port protocols, type/code/id for ICMP. */
 export interface TupleJson {
@@ -41,14 +41,6 @@ export interface FlowJson {
 	labels: number[];
 }
 
-function addressText(address: Address): string {
-	if (typeof address === 'number') {
-		return `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
-	}
-
-	return ipaddr.fromByteArray(Array.from(address)).toString();
-}
-
 function tupleJson(tuple: Tuple, isIcmp: boolean, hasPorts: boolean): TupleJson {
 	const out: TupleJson = {src: addressText(tuple.src), dst: addressText(tuple.dst)};
 	if (isIcmp) {
@@ -64,15 +56,6 @@ function tupleJson(tuple: Tuple, isIcmp: boolean, hasPorts: boolean): TupleJson 
 }
 
 const portProtocols = new Set([6, 17, 33, 132, 136]);
-
-/** Flag names of a status mask: kernel names without IPS_. */
-export function statusNames(status: number | undefined): string[] {
-	const names: string[] = [];
-	if (status === undefined) return names;
-	for (let bit = 0; bit < STATUS_NAMES.length; bit++)
-		if (status & (1 << bit)) names.push(STATUS_NAMES[bit]);
-	return names;
-}
 
 /**
  * A flow as the documented JSON object. `timeout` is the seconds left when read (null when the
@@ -90,7 +73,7 @@ export function flowToJson(flow: Flow): FlowJson {
 		timeout: flow.timeout ?? null,
 		original: tupleJson(flow.original, isIcmp, hasPorts),
 		reply: tupleJson(flow.reply, isIcmp, hasPorts),
-		flags: statusNames(flow.status),
+		flags: flow.status === undefined ? [] : statusFlags(flow.status),
 		nat: flow.nat ?? null,
 		mark: flow.mark ?? 0,
 		zone: flow.zone,

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {test} from 'node:test';
+import type {Flow} from '../../source/flow.js';
+import type {DeleteOutcome} from '../../source/kernel/client.js';
+import {makeDeleter} from '../../source/sync/deleter.js';
+
+function flow(id: number): Flow {
+	const tuple = {
+		src: 0x0a000001,
+		dst: 0x0a000002,
+		sport: 1000 + id,
+		dport: 80,
+		icmpType: -1,
+		icmpCode: -1,
+		icmpId: -1,
+	};
+	return {id, family: 'ipv4', protonum: 6, proto: 'tcp', original: tuple, reply: tuple, zone: 0};
+}
+
+test('the deleter counts deleted, gone and failed flows and logs only the deleted ones', async () => {
+	const log = join(mkdtempSync(join(tmpdir(), 'conntop-')), 'sub', 'deleted.jsonl');
+	const outcomes: Record<number, DeleteOutcome> = {
+		1: {result: 'deleted'},
+		2: {result: 'gone'},
+		3: {result: 'error', reason: 'EPERM (operation not permitted)'},
+		4: {result: 'deleted'},
+	};
+	const deleter = makeDeleter(
+		async (f) => outcomes[f.id],
+		log,
+		() => Date.UTC(2026, 10, 23, 12),
+	);
+	const report = await deleter([flow(1), flow(2), flow(3), flow(4)]);
+	assert.equal(report.deleted, 2);
+	assert.equal(report.gone, 1);
+	assert.deepEqual(
+		report.failed.map((f) => [f.flow.id, f.reason]),
+		[[3, 'EPERM (operation not permitted)']],
+	);
+	const lines = readFileSync(log, 'utf8')
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line));
+	assert.deepEqual(
+		lines.map((line) => [
+			line.deleted,
+			line.flow.id,
+			line.flow.original.src,
+			line.flow.original.sport,
+		]),
+		[
+			['2026-11-23T12:00:00.000Z', 1, '10.0.0.1', 1001],
+			['2026-11-23T12:00:00.000Z', 4, '10.0.0.1', 1004],
+		],
+	);
+});
+
+test('a log that cannot be written is reported, and the deletes still count', async () => {
+	// A regular file where the log's folder should be: no one, not even root, can write there.
+	const file = join(mkdtempSync(join(tmpdir(), 'conntop-')), 'a-file');
+	writeFileSync(file, '');
+	const deleter = makeDeleter(
+		async () => ({result: 'deleted'}),
+		join(file, 'deleted.jsonl'),
+		() => 0,
+	);
+	const report = await deleter([flow(1)]);
+	assert.equal(report.deleted, 1);
+	assert.match(report.logError ?? '', /could not write .*a-file\/deleted.jsonl/);
+});

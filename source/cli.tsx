@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+/**
+ * conntop's command line: composes the kernel client, the sync, the model and the UI.
+ * The interactive UI is imported lazily so `--once`, `--events` and JSON never load React.
+ */
+import {hostname} from 'node:os';
+import meow from 'meow';
+import {ConntrackClient} from './kernel/client.js';
+import {EventStream} from './kernel/events.js';
+import {KernelError} from './kernel/kernel-error.js';
+import {
+	groupBys,
+	groupSortColumns,
+	parseFilter,
+	sortColumns,
+	type Filter,
+	type GroupBy,
+	type SortColumn,
+} from './model/index.js';
+import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
+import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
+import {describeFilterError} from './cli/messages.js';
+
+const helpText = `
+	Usage
+	  $ sudo conntop [options]
+
+	A live, top-like view of the Linux conntrack table: sort, filter, inspect, tag and delete
+	entries from the keyboard. Needs root (CAP_NET_ADMIN).
+
+	Options
+	  -f, --filter EXPR        Show only flows matching EXPR (e.g. 'proto:tcp state:syn_sent dport:443')
+	  -s, --sort COLUMN        Sort by ${sortColumns.join(', ')} (default src);
+	                           with -g also by ${groupSortColumns.join(', ')}
+	  -r, --reverse            Reverse the sort
+	  -g, --group-by KEY       Aggregate by ${groupBys.join(', ')}
+	  -4, --ipv4 / -6, --ipv6  Only one address family
+	      --netns NAME|PID     Show another network namespace (a name from \`ip netns list\`, or a PID)
+	      --read-only          Disable every key that deletes
+	      --no-color           Plain output (NO_COLOR is honoured too)
+	      --dns                Show DNS names instead of addresses (toggle with n)
+	      --interval SECONDS   Redraw period (default 1)
+	      --resync SECONDS     Full re-read of the table to catch lost events (default 60, 0 = off)
+	      --delete-log PATH    Where deleted flows are logged as JSON lines
+	                           (default ~/.local/state/conntop/deleted.jsonl)
+
+	Scripting
+	      --once               Print the table once and exit (like iptstate -s)
+	      --json, --csv        With --once: JSON array or CSV; with --events: NDJSON (--json)
+	      --width N            With --once: fit the text table to N columns
+	      --events             Stream NEW/UPDATE/DESTROY events until interrupted (like conntrack -E)
+
+	Examples
+	  $ sudo conntop -f 'state:syn_sent dport:443'
+	  $ sudo conntop --once -s bytes -r | head
+	  $ sudo conntop --once --json -f 'proto:udp flag:unreplied age>60' | jq length
+	  $ sudo conntop --events --json -f 'host:10.0.0.0/8'
+	  $ sudo conntop --netns my-pod-ns -g dport
+`;
+
+/** Exit code for bad usage (flags, columns, filters), as BSD sysexits' EX_USAGE is too rare to know. */
+const usageExit = 2;
+
+function usageError(message: string): never {
+	process.stderr.write(`conntop: ${message}\n`);
+	process.exit(usageExit);
+}
+
+// meow takes no digit flags: map -4/-6 to their long names first.
+const argv = process.argv
+	.slice(2)
+	.map((arg) => (arg === '-4' ? '--ipv4' : arg === '-6' ? '--ipv6' : arg));
+
+const cli = meow(helpText, {
+	importMeta: import.meta,
+	argv,
+	allowUnknownFlags: false,
+	flags: {
+		filter: {type: 'string', shortFlag: 'f'},
+		sort: {type: 'string', shortFlag: 's', default: 'src'},
+		reverse: {type: 'boolean', shortFlag: 'r', default: false},
+		groupBy: {type: 'string', shortFlag: 'g'},
+		ipv4: {type: 'boolean', default: false},
+		ipv6: {type: 'boolean', default: false},
+		netns: {type: 'string'},
+		readOnly: {type: 'boolean', default: false},
+		color: {type: 'boolean', default: true},
+		dns: {type: 'boolean', default: false},
+		interval: {type: 'number', default: 1},
+		resync: {type: 'number', default: 60},
+		deleteLog: {type: 'string'},
+		once: {type: 'boolean', default: false},
+		json: {type: 'boolean', default: false},
+		csv: {type: 'boolean', default: false},
+		width: {type: 'number'},
+		events: {type: 'boolean', default: false},
+	},
+});
+
+const flags = cli.flags;
+
+if (cli.input.length > 0) usageError(`unexpected argument "${cli.input[0]}" (see --help)`);
+const knownSorts: readonly string[] =
+	flags.groupBy === undefined ? sortColumns : [...sortColumns, ...groupSortColumns];
+if (!knownSorts.includes(flags.sort)) {
+	usageError(
+		`unknown sort column "${flags.sort}": use one of ${[...new Set(knownSorts)].join(', ')}`,
+	);
+}
+
+if (flags.groupBy !== undefined && !groupBys.includes(flags.groupBy as GroupBy)) {
+	usageError(`unknown group-by key "${flags.groupBy}": use one of ${groupBys.join(', ')}`);
+}
+
+if (flags.ipv4 && flags.ipv6)
+	usageError('-4 and -6 exclude each other: give one, or neither for both');
+if (flags.once && flags.events) usageError('--once and --events exclude each other');
+if (flags.json && flags.csv) usageError('--json and --csv exclude each other');
+if ((flags.json || flags.csv) && !flags.once && !flags.events)
+	usageError('--json and --csv go with --once or --events');
+if (flags.csv && flags.events) usageError('--events prints text or --json, not --csv');
+if (
+	flags.width !== undefined &&
+	(!flags.once || !Number.isInteger(flags.width) || flags.width < 20)
+) {
+	usageError('--width goes with --once and takes a whole number of at least 20');
+}
+
+if (!(flags.interval > 0) || flags.interval > 3600)
+	usageError('--interval takes seconds between 0 and 3600, like 1 or 0.5');
+if (!(flags.resync >= 0)) usageError('--resync takes seconds (0 turns the periodic re-read off)');
+
+let filter: Filter | undefined;
+if (flags.filter !== undefined && flags.filter.trim() !== '') {
+	const parsed = parseFilter(flags.filter);
+	if (!parsed.ok) usageError(describeFilterError(flags.filter, parsed.error));
+	filter = parsed.filter;
+}
+
+// A closed stdout (`| head`) ends us quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
+/** The terminal's width, else $COLUMNS, else 120 (a pipe has no width of its own). */
+function onceWidth(): number {
+	if (process.stdout.isTTY) return process.stdout.columns;
+	const columns = Number.parseInt(process.env.COLUMNS ?? '', 10);
+	return columns >= 20 ? columns : 120;
+}
+
+async function main(): Promise<number> {
+	let netnsLabel = process.env[netnsEnvironment];
+	if (flags.netns !== undefined && netnsLabel === undefined) {
+		const resolved = resolveNetns(flags.netns);
+		if ('error' in resolved) usageError(resolved.error);
+		if (process.getuid?.() !== 0) {
+			throw new KernelError(
+				'permission',
+				'conntop needs root to enter another network namespace: run it with sudo.',
+			);
+		}
+
+		return reexecInNetns(resolved.path, flags.netns);
+	}
+
+	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
+	if (flags.events) {
+		return runEvents({filter, json: flags.json, family});
+	}
+
+	const client = ConntrackClient.open();
+	if (flags.once) {
+		const format: OnceFormat = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
+		try {
+			return await runOnce(client, {
+				filter,
+				sort: flags.sort as SortColumn,
+				reverse: flags.reverse,
+				group: flags.groupBy as GroupBy | undefined,
+				format,
+				family,
+				width: flags.width ?? onceWidth(),
+				color: flags.color && !process.env.NO_COLOR,
+			});
+		} finally {
+			client.close();
+		}
+	}
+
+	const {startInteractive} = await import('./cli/interactive.js');
+	return startInteractive(client, {
+		filter: flags.filter,
+		sort: flags.sort as SortColumn,
+		reverse: flags.reverse,
+		group: flags.groupBy as GroupBy | undefined,
+		readOnly: flags.readOnly,
+		color: flags.color && !process.env.NO_COLOR,
+		dns: flags.dns,
+		intervalMs: flags.interval * 1000,
+		resyncMs: flags.resync * 1000,
+		netns: netnsLabel,
+		hostname: hostname(),
+		family,
+		deleteLog: flags.deleteLog,
+		events: () => new EventStream(),
+	});
+}
+
+main().then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof KernelError) {
+			process.stderr.write(`conntop: ${error.message}\n`);
+			process.exitCode = error.exitCode;
+			return;
+		}
+
+		process.stderr.write(`conntop: ${(error as Error).stack ?? String(error)}\n`);
+		process.exitCode = 1;
+	},
+);

@@ -1,0 +1,89 @@
+/**
+ * The interactive mode's wiring: table, sync, deleter and name cache in, `runTui` out.
+ * Imported lazily by cli.tsx so the scripting modes never load React.
+ */
+import type {ConntrackClient} from '../kernel/client.js';
+import type {EventStream} from '../kernel/events.js';
+import {FlowTable, type GroupBy, type SortColumn} from '../model/index.js';
+import {defaultDeleteLogPath, makeDeleter} from '../sync/deleter.js';
+import {ReverseDns} from '../sync/reverse-dns.js';
+import {TableSync} from '../sync/table-sync.js';
+import {runTui} from '../ui/run.js';
+
+/** What the interactive mode needs from the flags. */
+export interface InteractiveOptions {
+	readonly filter?: string;
+	readonly sort: SortColumn;
+	readonly reverse: boolean;
+	readonly group?: GroupBy;
+	readonly readOnly: boolean;
+	readonly color: boolean;
+	readonly dns: boolean;
+	readonly intervalMs: number;
+	readonly resyncMs: number;
+	readonly netns?: string;
+	readonly hostname: string;
+	readonly family?: 'ipv4' | 'ipv6';
+	readonly deleteLog?: string;
+	/** Starts the event stream (injected so tests can run without one). */
+	readonly events: () => EventStream;
+}
+
+/**
+ * Reads the table once (so a permission or kernel problem is reported before the screen is
+ * taken), then runs the TUI until the user quits. Resolves with the exit code.
+ */
+export async function startInteractive(
+	client: ConntrackClient,
+	options: InteractiveOptions,
+): Promise<number> {
+	const now = () => Date.now();
+	const table = new FlowTable();
+	// Events first, so nothing between the dump and the subscription is missed.
+	const events = options.events();
+	const sync = new TableSync({
+		source: client,
+		events,
+		target: table,
+		now,
+		resyncIntervalMs: options.resyncMs,
+		statsIntervalMs: options.intervalMs,
+		family: options.family,
+	});
+	try {
+		await sync.start();
+	} catch (error) {
+		sync.stop();
+		throw error;
+	}
+
+	const deleteLogPath = options.deleteLog ?? defaultDeleteLogPath();
+	const dns = new ReverseDns();
+	try {
+		return await runTui(
+			{
+				table,
+				sync,
+				deleter: makeDeleter((flow) => client.delete(flow), deleteLogPath, now),
+				deleteLogPath,
+				resolveName: (address) => dns.name(address),
+				now,
+			},
+			{
+				filter: options.filter,
+				sort: options.sort,
+				reverse: options.reverse,
+				group: options.group,
+				readOnly: options.readOnly,
+				color: options.color,
+				dns: options.dns,
+				intervalMs: options.intervalMs,
+				netns: options.netns,
+				hostname: options.hostname,
+				canDelete: true,
+			},
+		);
+	} finally {
+		sync.stop();
+	}
+}

@@ -1,0 +1,230 @@
+/**
+ * The non-interactive modes: `--once` (text, JSON, CSV) and `--events` (text or NDJSON).
+ * Same kernel client and model as the TUI; no React is loaded here.
+ */
+import type {Flow, FlowEvent} from '../flow.js';
+import type {ConntrackClient} from '../kernel/client.js';
+import {EventStream} from '../kernel/events.js';
+import {
+	FlowTable,
+	flowText,
+	groupSortColumns,
+	type Filter,
+	type FilterSubject,
+	type GroupBy,
+	type GroupRow,
+	type GroupSortColumn,
+	type SortColumn,
+} from '../model/index.js';
+import {
+	chooseColumns,
+	chooseGroupColumns,
+	formatFlowRow,
+	formatGroupRow,
+	formatHeaderLine,
+} from '../ui/columns.js';
+import {csvHeader, csvRow} from './csv.js';
+import {eventToJson, flowToJson} from './flow-json.js';
+import {eventLine} from './flow-text.js';
+
+/** Output formats of `--once`. */
+export type OnceFormat = 'text' | 'json' | 'csv';
+
+/** What `--once` needs from the flags. */
+export interface OnceOptions {
+	readonly filter?: Filter;
+	readonly sort: SortColumn;
+	readonly reverse: boolean;
+	readonly group?: GroupBy;
+	readonly format: OnceFormat;
+	readonly family?: 'ipv4' | 'ipv6';
+	/** Width of the text table. */
+	readonly width: number;
+	readonly color: boolean;
+}
+
+/** Writes and waits for the pipe to take it, so 100k rows do not pile up in memory. */
+async function write(text: string): Promise<void> {
+	if (!process.stdout.write(text))
+		await new Promise((resolve) => process.stdout.once('drain', resolve));
+}
+
+/** Writes lines in chunks of ~64 KB. */
+async function writeLines(lines: Iterable<string>): Promise<void> {
+	let chunk = '';
+	for (const line of lines) {
+		chunk += line + '\n';
+		if (chunk.length > 65_536) {
+			await write(chunk);
+			chunk = '';
+		}
+	}
+
+	if (chunk) await write(chunk);
+}
+
+function groupJson(row: GroupRow, by: GroupBy): Record<string, unknown> {
+	return {
+		group: by,
+		key: row.key,
+		count: row.count,
+		closed: row.closed,
+		packets: row.packets,
+		bytes: row.bytes,
+	};
+}
+
+/**
+ * Prints the table once, filtered and sorted like the TUI, then resolves with the exit code.
+ * A group-by sorts groups by the given column when groups have it, else by count.
+ */
+export async function runOnce(client: ConntrackClient, options: OnceOptions): Promise<number> {
+	const flows: Flow[] = [];
+	await client.dump((flow) => {
+		if (!options.family || flow.family === options.family) flows.push(flow);
+	});
+	const now = Date.now();
+	const table = new FlowTable();
+	table.applySnapshot(flows, now);
+	const rows = Math.max(1, flows.length);
+
+	if (options.group) {
+		const sort: GroupSortColumn = (groupSortColumns as readonly string[]).includes(options.sort)
+			? (options.sort as GroupSortColumn)
+			: 'count';
+		// Without an explicit sort, the biggest groups first: the question is "who has them all".
+		const reverse = sort === 'count' ? !options.reverse : options.reverse;
+		const page = table.query(
+			{group: options.group, sort, reverse, filter: options.filter, rows},
+			now,
+		);
+		if (page.kind !== 'groups') throw new Error('expected a grouped page');
+		const by = options.group;
+		if (options.format === 'json') {
+			await write(
+				JSON.stringify(
+					page.rows.map((row) => groupJson(row, by)),
+					null,
+					1,
+				) + '\n',
+			);
+		} else if (options.format === 'csv') {
+			await writeLines([
+				'group,key,count,closed,packets,bytes',
+				...page.rows.map((r) => [by, r.key, r.count, r.closed, r.packets, r.bytes].join(',')),
+			]);
+		} else {
+			const columns = chooseGroupColumns(options.width, by);
+			await writeLines([
+				formatHeaderLine(columns, options.width, {column: sort, reverse}).trimEnd(),
+				...page.rows.map((row) => formatGroupRow(row, columns, options.width).trimEnd()),
+			]);
+		}
+
+		return 0;
+	}
+
+	const page = table.query(
+		{sort: options.sort, reverse: options.reverse, filter: options.filter, rows},
+		now,
+	);
+	if (page.kind !== 'flows') throw new Error('expected a flow page');
+	if (options.format === 'json') {
+		await writeLines(jsonArray(page.rows.map((row) => row.flow)));
+	} else if (options.format === 'csv') {
+		await writeLines([csvHeader(), ...page.rows.map((row) => csvRow(flowToJson(row.flow)))]);
+	} else {
+		const counters = page.rows.some((row) => row.flow.counters !== undefined);
+		const columns = chooseColumns(options.width, {counters, tags: false});
+		await writeLines([
+			formatHeaderLine(columns, options.width, {
+				column: options.sort,
+				reverse: options.reverse,
+			}).trimEnd(),
+			...page.rows.map((row) => formatFlowRow(row, columns, options.width).trimEnd()),
+		]);
+	}
+
+	return 0;
+}
+
+/** A JSON array, one flow per line, streamed. */
+function* jsonArray(flows: readonly Flow[]): Iterable<string> {
+	if (flows.length === 0) {
+		yield '[]';
+		return;
+	}
+
+	for (let i = 0; i < flows.length; i++) {
+		yield (
+			(i === 0 ? '[' : '') +
+			JSON.stringify(flowToJson(flows[i])) +
+			(i === flows.length - 1 ? ']' : ',')
+		);
+	}
+}
+
+/** What `--events` needs from the flags. */
+export interface EventsOptions {
+	readonly filter?: Filter;
+	readonly json: boolean;
+	readonly family?: 'ipv4' | 'ipv6';
+}
+
+/** A filter subject for one event's flow: the same filter language as the table. */
+function eventSubject(event: FlowEvent): FilterSubject {
+	const {flow} = event;
+	let text: string | undefined;
+	return {
+		flow,
+		expiresAt:
+			flow.timeout === undefined ? Number.POSITIVE_INFINITY : event.time + flow.timeout * 1000,
+		since: flow.start ?? event.time,
+		bytesPerSecond: 0,
+		hasWord(word) {
+			text ??= flowText(flow).toLowerCase();
+			return text.includes(word);
+		},
+	};
+}
+
+/**
+ * Streams events until SIGINT/SIGTERM or a closed stdout. Lost events are reported in the
+ * stream itself (`{"resync": reason}` with --json, a `[LOST]` line otherwise), since a script
+ * reading it must know its picture has a gap.
+ */
+export async function runEvents(options: EventsOptions): Promise<number> {
+	const stream = new EventStream();
+	return new Promise<number>((resolve) => {
+		const stop = (code: number) => {
+			stream.stop();
+			resolve(code);
+		};
+
+		stream.on('event', (event) => {
+			if (options.family && event.flow.family !== options.family) return;
+			if (options.filter && !options.filter.test(eventSubject(event), event.time)) return;
+			process.stdout.write(
+				(options.json ? JSON.stringify(eventToJson(event)) : eventLine(event)) + '\n',
+			);
+		});
+		stream.on('resync', (reason) => {
+			const time = new Date().toISOString();
+			process.stdout.write(
+				options.json
+					? JSON.stringify({event: 'lost', time, reason}) + '\n'
+					: `[${time}]    [LOST] ${reason}\n`,
+			);
+		});
+		stream.on('ready', () => {
+			if (process.stderr.isTTY)
+				process.stderr.write('conntop: following conntrack events (Ctrl-C to stop)\n');
+		});
+		stream.on('error', (error) => {
+			process.stderr.write(`conntop: ${error.message}\n`);
+			stop(error.exitCode);
+		});
+		process.once('SIGINT', () => stop(0));
+		process.once('SIGTERM', () => stop(0));
+	});
+}

@@ -1,0 +1,452 @@
+/**
+ * The TUI's root component: lays out header, table (or an overlay), event pane and footer for
+ * the terminal's size, turns keys into state through `handleKey`, and carries out effects.
+ * The table is read at render time, only the rows on screen.
+ */
+import {Box, Text, useInput} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+import type {FlowEvent} from '../flow.js';
+import type {KernelStats} from '../kernel/client.js';
+import {parseFilter} from '../model/filter.js';
+import type {SyncStatus} from '../sync/table-sync.js';
+import {
+	deleteDisabledReason,
+	deleteFinished,
+	flowSummary,
+	handleKey,
+	scopeOf,
+	type Effect,
+} from './actions.js';
+import {
+	chooseColumns,
+	chooseGroupColumns,
+	formatFlowRow,
+	formatGroupRow,
+	formatHeaderLine,
+} from './columns.js';
+import {EventRing, formatEventLine} from './event-log.js';
+import {isOffloaded, stateLabel, stateTone} from './flow-cells.js';
+import {headerHeight, headerLines, type Segment} from './header.js';
+import {troubleRates, type StatsSample} from './kernel-rates.js';
+import {bindings, footerHints, keyLabel, keyNames} from './keymap.js';
+import {ConfirmView, DetailView, HelpView} from './overlays.js';
+import {SegmentLine} from './segment-line.js';
+import {initialState, resolveView, viewTime, type ResolvedView, type UiState} from './state.js';
+import {paint} from './paint.js';
+import {padCell} from './text.js';
+import type {TuiDeps, TuiOptions} from './types.js';
+import {useRedraw} from './use-redraw.js';
+import {useTerminalSize} from './use-terminal-size.js';
+
+/** The smallest terminal the TUI draws in; below it, it says so instead of garbling. */
+export const minimumSize = {columns: 60, rows: 10} as const;
+
+/** Non-sticky status messages fade after this long. */
+const messageMs = 5000;
+
+/** Events the pane keeps. */
+const eventCapacity = 500;
+
+const eventTones = {new: 'green', update: undefined, destroy: 'gray'} as const;
+
+/** Props of App. */
+export interface AppProps {
+	readonly deps: TuiDeps;
+	readonly options: TuiOptions;
+	/** Called once with the exit code when a quit key is pressed. */
+	readonly onExit: (code: number) => void;
+	/** Ctrl-L: the output layer must forget what it believes is on the terminal. */
+	readonly onRedraw?: () => void;
+}
+
+function initial(options: TuiOptions): UiState {
+	const parsed = options.filter ? parseFilter(options.filter) : undefined;
+	const filter = parsed?.ok && parsed.filter.terms.length > 0 ? parsed.filter : undefined;
+	return initialState({
+		sort: options.sort,
+		reverse: options.reverse,
+		group: options.group,
+		filter,
+		names: options.dns,
+	});
+}
+
+/** The footer's key hints for what has the keyboard, packed into `width`. */
+function hintSegments(state: UiState, width: number, disabled: string | undefined): Segment[] {
+	const scope = scopeOf(state);
+	const hints =
+		scope === 'table'
+			? footerHints()
+			: bindings
+					.filter((b) => b.scope === scope)
+					.map((binding) => ({
+						key: binding.keys.map(keyLabel).join('/'),
+						label: binding.description,
+						binding,
+					}));
+	const segments: Segment[] = [];
+	let used = 0;
+	for (const {key, label, binding} of hints) {
+		const text = `${key} ${label}`;
+		const gap = segments.length > 0 ? 2 : 0;
+		if (used + gap + text.length > width) break;
+		const off = binding.dangerous === true && disabled !== undefined;
+		if (gap) segments.push({text: '  '});
+		segments.push({text: key, bold: !off, dim: off}, {text: ` ${label}`, dim: true});
+		used += gap + text.length;
+	}
+
+	return segments;
+}
+
+function promptSegments(state: UiState, matched: number, width: number): [Segment[], Segment[]] {
+	const prompt = state.prompt!;
+	const label = 'filter ';
+	const count = prompt.error ? `  ${matched} match the last valid filter` : `  ${matched} match`;
+	const first: Segment[] = [
+		{text: label, bold: true},
+		{text: prompt.text},
+		{text: ' ', inverse: true},
+		{text: count, dim: true},
+	];
+	if (!prompt.error) {
+		return [
+			first,
+			[
+				{
+					text: 'Enter keeps it, Esc clears it.  e.g. dport:443 src:10.0.0.0/8 !state:time_wait',
+					dim: true,
+				},
+			],
+		];
+	}
+
+	const {message, position, hint} = prompt.error;
+	const caret = Math.min(label.length + position, Math.max(0, width - 10));
+	const text = `${' '.repeat(caret)}^ ${message}${hint ? ` (${hint})` : ''}`;
+	return [first, [{text: padCell(text, width).trimEnd(), color: 'red'}]];
+}
+
+/** The TUI. */
+export function App({deps, options, onExit, onRedraw}: AppProps) {
+	const size = useTerminalSize();
+	const [state, setState] = useState(() => initial(options));
+	const stateRef = useRef(state);
+	stateRef.current = state;
+	const paused = state.pausedAt !== undefined;
+	const redraw = useRedraw(options.intervalMs, !paused);
+	const [syncStatus, setSyncStatus] = useState<SyncStatus>(deps.sync.status);
+	const stats = useRef<{sample?: StatsSample; trouble?: Record<string, number>}>({});
+	const ring = useRef(new EventRing(eventCapacity));
+	const pageRows = useRef(1);
+	const exited = useRef(false);
+
+	useEffect(() => {
+		const {sync} = deps;
+		const onChanged = () => {
+			if (stateRef.current.pausedAt === undefined) redraw.request();
+		};
+
+		const onStatus = (status: SyncStatus) => {
+			setSyncStatus(status);
+		};
+
+		const onStats = (sample: KernelStats) => {
+			const next = {stats: sample, time: deps.now()};
+			stats.current = {sample: next, trouble: troubleRates(stats.current.sample, next)};
+		};
+
+		sync.on('changed', onChanged);
+		sync.on('status', onStatus);
+		sync.on('stats', onStats);
+		return () => {
+			sync.off('changed', onChanged);
+			sync.off('status', onStatus);
+			sync.off('stats', onStats);
+		};
+	}, [deps, redraw.request]);
+
+	useEffect(() => {
+		const feed = deps.events;
+		if (!feed) return;
+		const onEvent = (event: FlowEvent) => {
+			ring.current.push(event);
+			const current = stateRef.current;
+			if (current.events && current.pausedAt === undefined) redraw.request();
+		};
+
+		feed.on('event', onEvent);
+		return () => {
+			feed.off('event', onEvent);
+		};
+	}, [deps, redraw.request]);
+
+	const run = (effect: Effect) => {
+		switch (effect.kind) {
+			case 'quit':
+				if (!exited.current) {
+					exited.current = true;
+					onExit(effect.code);
+				}
+
+				break;
+			case 'redraw':
+				onRedraw?.();
+				redraw.now();
+				break;
+			case 'resync':
+				void Promise.resolve(deps.sync.resync('asked for with R')).catch(() => undefined);
+				break;
+			case 'delete': {
+				const {flows, gone} = effect;
+				const finish = (result: Parameters<typeof deleteFinished>[1]) => {
+					setState((current) => deleteFinished(current, result, deps.deleteLogPath, deps.now()));
+				};
+
+				deps.deleter(flows).then(
+					(report) => {
+						finish({report, gone});
+					},
+					(error: unknown) => {
+						finish({error: error instanceof Error ? error : new Error(String(error))});
+					},
+				);
+				break;
+			}
+		}
+	};
+
+	useInput((input, key) => {
+		let next = stateRef.current;
+		const effects: Effect[] = [];
+		for (const name of keyNames(input, key)) {
+			const now = deps.now();
+			const view = resolveView(next, deps.table, viewTime(next, now), pageRows.current);
+			const result = handleKey(next, name, {
+				table: deps.table,
+				now,
+				view,
+				readOnly: options.readOnly,
+				canDelete: options.canDelete,
+				hasNames: deps.resolveName !== undefined,
+			});
+			next = result.state;
+			effects.push(...result.effects);
+		}
+
+		if (next !== stateRef.current) {
+			stateRef.current = next;
+			setState(next);
+		}
+
+		for (const effect of effects) run(effect);
+	});
+
+	const {columns: width, rows} = size;
+	const frameRows = rows - 1;
+	if (width < minimumSize.columns || rows < minimumSize.rows) {
+		return (
+			<Text wrap="truncate-end">
+				{`conntop needs at least ${minimumSize.columns}x${minimumSize.rows}; this terminal is ${width}x${rows}. q quits.`}
+			</Text>
+		);
+	}
+
+	const now = deps.now();
+	const at = viewTime(state, now);
+	const promptRows = state.prompt ? 2 : 0;
+	const available = frameRows - headerHeight - promptRows - 1 - 2;
+	const paneRows = state.events ? Math.min(12, Math.max(3, Math.floor(available / 3))) : 0;
+	const bodyRows = Math.max(1, available - paneRows);
+	pageRows.current = bodyRows;
+	const view: ResolvedView = resolveView(state, deps.table, at, bodyRows);
+	const {page} = view;
+	const totals = deps.table.totals(at);
+	const resolveName = state.names ? deps.resolveName : undefined;
+	const color = options.color;
+	const disabled = deleteDisabledReason(options);
+
+	const flowRows = page.kind === 'flows' ? page.rows : [];
+	const lastStats = stats.current.sample?.stats;
+	const header = headerLines(
+		{
+			hostname: options.hostname,
+			netns: options.netns,
+			matched: page.kind === 'flows' ? page.total : page.flows,
+			total: totals.total,
+			groups: page.kind === 'groups' ? page.total : undefined,
+			count: lastStats?.count,
+			max: lastStats?.max,
+			byProtocol: totals.byProtocol,
+			eventsPerSecond: totals.eventsPerSecond,
+			trouble: stats.current.trouble,
+			sort: state.group === undefined ? state.sort : state.groupSort,
+			reverse: state.group === undefined ? state.reverse : state.groupReverse,
+			group: state.group,
+			filter: state.filter?.text,
+			paused,
+			tagged: state.tagged.size,
+			sync: syncStatus,
+			now,
+			accountingOff:
+				flowRows.length > 0 && flowRows.every((row) => row.flow.counters === undefined),
+			offloaded: flowRows.filter((row) => isOffloaded(row.flow)).length,
+		},
+		width,
+	);
+
+	let body: React.ReactNode;
+	const overlay = state.overlay;
+	if (overlay?.kind === 'help') {
+		body = (
+			<HelpView
+				width={width}
+				height={bodyRows + 1}
+				scroll={overlay.scroll}
+				disabled={disabled}
+				color={color}
+			/>
+		);
+	} else if (overlay?.kind === 'detail') {
+		const live = deps.table.row(overlay.key, at);
+		body = (
+			<DetailView
+				row={live ?? overlay.last}
+				gone={live === undefined}
+				width={width}
+				height={bodyRows + 1}
+				resolveName={resolveName}
+				color={color}
+			/>
+		);
+	} else if (overlay?.kind === 'confirm') {
+		const first: string[] = [];
+		for (const key of overlay.keys.slice(0, 8)) {
+			const row = deps.table.row(key, at);
+			first.push(row ? `${flowSummary(row.flow)} ${stateLabel(row.flow)}` : '(already gone)');
+		}
+
+		body = (
+			<ConfirmView
+				count={overlay.keys.length}
+				first={first}
+				source={overlay.tagged ? {tagged: true} : {tagged: false, filter: state.filter?.text ?? ''}}
+				width={width}
+				height={bodyRows + 1}
+				color={color}
+			/>
+		);
+	} else if (page.kind === 'flows') {
+		const columns = chooseColumns(width, {counters: state.counters});
+		const titles = formatHeaderLine(columns, width, {column: state.sort, reverse: state.reverse});
+		const empty = state.filter || state.prompt ? 'no flow matches the filter' : 'no flows';
+		body = (
+			<>
+				<Text wrap="truncate-end">{paint(titles, {bold: true}, color)}</Text>
+				{page.rows.map((row, i) => {
+					const line = formatFlowRow(row, columns, width, {
+						resolveName,
+						tagged: state.tagged.has(row.key),
+					});
+					const style = {
+						color: row.closed ? undefined : stateTone(stateLabel(row.flow)),
+						inverse: view.top + i === view.index,
+						bold: row.isNew && !row.closed,
+						dim: row.closed,
+					};
+					return (
+						// Rows are positional: the text node is reused as rows scroll through it.
+						// eslint-disable-next-line react/no-array-index-key
+						<Text key={i} wrap="truncate-end">
+							{paint(line, style, color)}
+						</Text>
+					);
+				})}
+				{page.total === 0 ? <Text>{paint(empty, {dim: true}, color)}</Text> : null}
+			</>
+		);
+	} else {
+		const columns = chooseGroupColumns(width, state.group!);
+		const titles = formatHeaderLine(columns, width, {
+			column: state.groupSort,
+			reverse: state.groupReverse,
+		});
+		body = (
+			<>
+				<Text wrap="truncate-end">{paint(titles, {bold: true}, color)}</Text>
+				{page.rows.map((row, i) => (
+					// eslint-disable-next-line react/no-array-index-key
+					<Text key={i} wrap="truncate-end">
+						{paint(
+							formatGroupRow(row, columns, width),
+							{inverse: view.top + i === view.index},
+							color,
+						)}
+					</Text>
+				))}
+				{page.total === 0 ? <Text>{paint('no flows to group', {dim: true}, color)}</Text> : null}
+			</>
+		);
+	}
+
+	const paneTitle = deps.events
+		? `Events, newest last (${ring.current.size} kept; e hides)`
+		: 'Events: no event feed was given to the UI (e hides)';
+	const pane =
+		paneRows > 0 ? (
+			<>
+				<Text wrap="truncate-end">
+					{paint(padCell(paneTitle, width), {bold: true, inverse: true}, color)}
+				</Text>
+				{ring.current.latest(paneRows - 1).map((event, i) => (
+					// eslint-disable-next-line react/no-array-index-key
+					<Text key={i} wrap="truncate-end">
+						{paint(
+							formatEventLine(event, width, resolveName),
+							{color: eventTones[event.type]},
+							color,
+						)}
+					</Text>
+				))}
+			</>
+		) : null;
+
+	const message = state.message;
+	const showMessage = message && (message.sticky || now - message.time < messageMs);
+	const status: Segment[] = showMessage
+		? [
+				{
+					text: message.text,
+					color:
+						message.tone === 'error' ? 'red' : message.tone === 'warning' ? 'yellow' : undefined,
+					bold: message.tone !== 'info',
+				},
+			]
+		: state.deleting
+			? [{text: 'deleting…'}]
+			: [];
+
+	const matched = page.kind === 'flows' ? page.total : page.flows;
+	const [promptLine, promptHelp] = state.prompt ? promptSegments(state, matched, width) : [[], []];
+
+	return (
+		<Box flexDirection="column" width={width}>
+			{header.map((line, i) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<SegmentLine key={i} segments={line} color={color} />
+			))}
+			{state.prompt ? (
+				<>
+					<SegmentLine segments={promptLine} color={color} />
+					<SegmentLine segments={promptHelp} color={color} />
+				</>
+			) : null}
+			<Box flexDirection="column" height={bodyRows + 1}>
+				{body}
+			</Box>
+			{pane}
+			<SegmentLine segments={hintSegments(state, width, disabled)} color={color} />
+			<SegmentLine segments={status} color={color} />
+		</Box>
+	);
+}

@@ -1,0 +1,141 @@
+/**
+ * What one flow shows in its cells: endpoints (with ports and DNS names), the state label, the
+ * NAT target, and the colour a state is drawn in. Pure; shared by the table, the detail view
+ * and the CLI's text output through `columns.ts`.
+ */
+import type {Address, Flow, NatKind} from '../flow.js';
+import {formatAddress} from '../model/format.js';
+import {natKindOf, status} from '../model/names.js';
+import {shortenMiddle, textWidth} from './text.js';
+
+/** Looks up a cached reverse-DNS name for an address string; undefined when none (yet). */
+export type NameResolver = (address: string) => string | undefined;
+
+const portProtocols = new Set([6, 17, 33, 132, 136]);
+
+/** Whether protocol `protonum` has ports (tcp, udp, dccp, sctp, udplite). */
+export function hasPorts(protonum: number): boolean {
+	return portProtocols.has(protonum);
+}
+
+/**
+ * An endpoint as text: `10.0.0.1:443`, `[2001:db8::1]:443`, `host.example:443` (with a
+ * resolver that knows the name), or the bare address for protocols without ports.
+ */
+export function endpointText(
+	address: Address,
+	port: number,
+	showPort: boolean,
+	resolve?: NameResolver,
+): string {
+	return endpointCell(address, port, showPort, Number.POSITIVE_INFINITY, resolve);
+}
+
+/**
+ * `endpointText` in at most `width` columns: the host part loses its middle, the port is
+ * kept whole (a cut port would be a different port).
+ */
+export function endpointCell(
+	address: Address,
+	port: number,
+	showPort: boolean,
+	width: number,
+	resolve?: NameResolver,
+): string {
+	const numeric = formatAddress(address);
+	const name = resolve?.(numeric);
+	const host = name ?? numeric;
+	const bracket = showPort && name === undefined && typeof address !== 'number';
+	const suffix = showPort ? `:${port}` : '';
+	const room = width - suffix.length - (bracket ? 2 : 0);
+	if (textWidth(host) <= room) return bracket ? `[${host}]${suffix}` : host + suffix;
+	if (room < 3) return shortenMiddle(bracket ? `[${host}]${suffix}` : host + suffix, width);
+	const short = shortenMiddle(host, room);
+	return bracket ? `[${short}]${suffix}` : short + suffix;
+}
+
+/** Whether the kernel offloaded the flow (IPS_OFFLOAD): its counters stop while offloaded. */
+export function isOffloaded(flow: Flow): boolean {
+	return ((flow.status ?? 0) & (status.offload | status.hwOffload)) !== 0;
+}
+
+/** Whether no reply was seen yet (conntrack's `[UNREPLIED]`). */
+export function isUnreplied(flow: Flow): boolean {
+	return flow.status !== undefined && (flow.status & status.seenReply) === 0;
+}
+
+/**
+ * The state column: the protocol state when there is one (TCP, SCTP, DCCP), else what the
+ * status bits say: `UNREPLIED`, `ASSURED` (replies both ways, kept longer) or `REPLIED`;
+ * `-` when the status is not known.
+ */
+export function stateLabel(flow: Flow): string {
+	if (flow.state) return flow.state;
+	if (flow.status === undefined) return '-';
+	if (isUnreplied(flow)) return 'UNREPLIED';
+	return (flow.status & status.assured) === 0 ? 'REPLIED' : 'ASSURED';
+}
+
+/** An Ink colour name. */
+export type Tone = 'green' | 'yellow' | 'gray' | 'magenta' | 'red' | 'cyan' | undefined;
+
+/**
+ * The colour of a state label: established traffic green, handshakes yellow, closing gray,
+ * unanswered magenta; undefined for the rest (the terminal's default colour).
+ */
+export function stateTone(label: string): Tone {
+	switch (label) {
+		case 'ESTABLISHED':
+		case 'ASSURED':
+		case 'OPEN':
+			return 'green';
+		case 'SYN_SENT':
+		case 'SYN_RECV':
+		case 'SYN_SENT2':
+		case 'COOKIE_WAIT':
+		case 'COOKIE_ECHOED':
+		case 'REQUEST':
+		case 'RESPOND':
+			return 'yellow';
+		case 'TIME_WAIT':
+		case 'CLOSE':
+		case 'CLOSE_WAIT':
+		case 'FIN_WAIT':
+		case 'LAST_ACK':
+		case 'CLOSED':
+		case 'TIMEWAIT':
+			return 'gray';
+		case 'UNREPLIED':
+			return 'magenta';
+		default:
+			return undefined;
+	}
+}
+
+/** Where a NATed flow really goes (or really comes from), and which way it is translated. */
+export interface NatTarget {
+	readonly kind: Exclude<NatKind, null>;
+	readonly address: Address;
+	readonly port: number;
+}
+
+/**
+ * The translated endpoint worth showing in a row: for SNAT the address and port the server
+ * sees the client as (reply dst), for DNAT and for both the real server (reply src).
+ * Undefined without NAT.
+ */
+export function natTarget(flow: Flow): NatTarget | undefined {
+	const kind = natKindOf(flow);
+	if (!kind) return undefined;
+	const {reply} = flow;
+	return kind === 'snat'
+		? {kind, address: reply.dst, port: reply.dport}
+		: {kind, address: reply.src, port: reply.sport};
+}
+
+/** One letter per NAT kind, for narrow screens: S, D, B (both). */
+export const natLetters: Readonly<Record<Exclude<NatKind, null>, string>> = {
+	snat: 'S',
+	dnat: 'D',
+	both: 'B',
+};

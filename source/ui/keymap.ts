@@ -1,0 +1,420 @@
+/**
+ * The one keymap (k9s builds hints from its action map; htop keeps two hand-synced lists and
+ * they drift). The input handler, the footer hints and the help screen are all made from
+ * `bindings`; a test checks every binding is in the help and no key is bound twice.
+ */
+import type {Key} from 'ink';
+
+/**
+ * Where a binding applies: `table` is the main view (flows or groups, with or without the
+ * event pane); the others are the overlay or prompt that has the keyboard. `global` keys work
+ * everywhere and may not be bound in any other scope.
+ */
+export type Scope = 'global' | 'table' | 'filter' | 'help' | 'detail' | 'confirm';
+
+/** Everything a key can ask for. */
+export type Action =
+	| 'down'
+	| 'up'
+	| 'pageDown'
+	| 'pageUp'
+	| 'top'
+	| 'bottom'
+	| 'sortNext'
+	| 'sortPrevious'
+	| 'reverse'
+	| 'filter'
+	| 'group'
+	| 'open'
+	| 'tag'
+	| 'tagAll'
+	| 'untagAll'
+	| 'delete'
+	| 'deleteTagged'
+	| 'pause'
+	| 'names'
+	| 'counters'
+	| 'events'
+	| 'resync'
+	| 'help'
+	| 'quit'
+	| 'interrupt'
+	| 'redraw'
+	| 'close'
+	| 'confirm'
+	| 'keepFilter'
+	| 'clearFilter'
+	| 'erase'
+	| 'eraseAll';
+
+/** One line of the keymap. */
+export interface Binding {
+	/** Key names as `keyNames` makes them: a character (`j`, `G`, `/`) or a name (`enter`, `ctrl+l`). */
+	readonly keys: readonly string[];
+	readonly action: Action;
+	readonly scope: Scope;
+	/** What it does, for the help screen. */
+	readonly description: string;
+	/** The help section it is listed under. */
+	readonly group: string;
+	/** Deletes flows: disabled (and greyed) when read-only or not root. */
+	readonly dangerous?: boolean;
+	/** A short label for the footer; bindings without one stay out of it. */
+	readonly hint?: string;
+}
+
+/** The keymap, in help order. */
+export const bindings: readonly Binding[] = [
+	{keys: ['down', 'j'], action: 'down', scope: 'table', group: 'Move', description: 'next row'},
+	{keys: ['up', 'k'], action: 'up', scope: 'table', group: 'Move', description: 'previous row'},
+	{
+		keys: ['pagedown', 'ctrl+f'],
+		action: 'pageDown',
+		scope: 'table',
+		group: 'Move',
+		description: 'next page',
+	},
+	{
+		keys: ['pageup', 'ctrl+b'],
+		action: 'pageUp',
+		scope: 'table',
+		group: 'Move',
+		description: 'previous page',
+	},
+	{keys: ['home'], action: 'top', scope: 'table', group: 'Move', description: 'first row'},
+	{keys: ['end', 'G'], action: 'bottom', scope: 'table', group: 'Move', description: 'last row'},
+	{
+		keys: ['b'],
+		action: 'sortNext',
+		scope: 'table',
+		group: 'View',
+		description: 'sort by the next column',
+		hint: 'sort',
+	},
+	{
+		keys: ['B'],
+		action: 'sortPrevious',
+		scope: 'table',
+		group: 'View',
+		description: 'sort by the previous column',
+	},
+	{
+		keys: ['r'],
+		action: 'reverse',
+		scope: 'table',
+		group: 'View',
+		description: 'reverse the sort order',
+		hint: 'reverse',
+	},
+	{
+		keys: ['/'],
+		action: 'filter',
+		scope: 'table',
+		group: 'View',
+		description: 'filter as you type (Enter keeps, Esc clears)',
+		hint: 'filter',
+	},
+	{
+		keys: ['g'],
+		action: 'group',
+		scope: 'table',
+		group: 'View',
+		description: 'group by source, destination, port, or not',
+		hint: 'group',
+	},
+	{
+		keys: ['enter'],
+		action: 'open',
+		scope: 'table',
+		group: 'View',
+		description: 'flow details; on a group, filter on it',
+		hint: 'details',
+	},
+	{
+		keys: ['c'],
+		action: 'counters',
+		scope: 'table',
+		group: 'View',
+		description: 'show or hide byte and rate counters',
+	},
+	{
+		keys: ['n'],
+		action: 'names',
+		scope: 'table',
+		group: 'View',
+		description: 'show DNS names or addresses',
+	},
+	{
+		keys: ['e'],
+		action: 'events',
+		scope: 'table',
+		group: 'View',
+		description: 'show or hide the event log',
+		hint: 'events',
+	},
+	{
+		keys: ['p'],
+		action: 'pause',
+		scope: 'table',
+		group: 'View',
+		description: 'pause or resume screen updates',
+		hint: 'pause',
+	},
+	{
+		keys: ['R'],
+		action: 'resync',
+		scope: 'table',
+		group: 'View',
+		description: 're-read the whole table from the kernel',
+	},
+	{
+		keys: ['space'],
+		action: 'tag',
+		scope: 'table',
+		group: 'Delete',
+		description: 'tag or untag the flow',
+		hint: 'tag',
+	},
+	{
+		keys: ['a'],
+		action: 'tagAll',
+		scope: 'table',
+		group: 'Delete',
+		description: 'tag every flow that matches the filter',
+	},
+	{keys: ['u'], action: 'untagAll', scope: 'table', group: 'Delete', description: 'untag all'},
+	{
+		keys: ['x'],
+		action: 'delete',
+		scope: 'table',
+		group: 'Delete',
+		description: 'delete the flow at the cursor, at once',
+		dangerous: true,
+		hint: 'delete',
+	},
+	{
+		keys: ['D'],
+		action: 'deleteTagged',
+		scope: 'table',
+		group: 'Delete',
+		description: 'delete the tagged flows, or all that match the filter (asks first)',
+		dangerous: true,
+		hint: 'delete tagged',
+	},
+	{
+		keys: ['h', '?'],
+		action: 'help',
+		scope: 'table',
+		group: 'General',
+		description: 'this help',
+		hint: 'help',
+	},
+	{
+		keys: ['q'],
+		action: 'quit',
+		scope: 'table',
+		group: 'General',
+		description: 'quit',
+		hint: 'quit',
+	},
+	{keys: ['ctrl+c'], action: 'interrupt', scope: 'global', group: 'General', description: 'quit'},
+	{
+		keys: ['ctrl+l'],
+		action: 'redraw',
+		scope: 'global',
+		group: 'General',
+		description: 'redraw the screen',
+	},
+	{
+		keys: ['enter'],
+		action: 'keepFilter',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'keep the filter',
+	},
+	{
+		keys: ['escape'],
+		action: 'clearFilter',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'clear the filter',
+	},
+	{
+		keys: ['backspace'],
+		action: 'erase',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'erase a character',
+	},
+	{
+		keys: ['ctrl+u'],
+		action: 'eraseAll',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'erase the whole filter',
+	},
+	{
+		keys: ['escape', 'enter', 'q'],
+		action: 'close',
+		scope: 'detail',
+		group: 'Flow details',
+		description: 'back to the table',
+	},
+	{
+		keys: ['x'],
+		action: 'delete',
+		scope: 'detail',
+		group: 'Flow details',
+		description: 'delete this flow',
+		dangerous: true,
+	},
+	{
+		keys: ['y'],
+		action: 'confirm',
+		scope: 'confirm',
+		group: 'Delete dialog',
+		description: 'delete them',
+		dangerous: true,
+	},
+	{
+		keys: ['n', 'escape', 'q'],
+		action: 'close',
+		scope: 'confirm',
+		group: 'Delete dialog',
+		description: 'keep them',
+	},
+	{
+		keys: ['escape', 'h', '?', 'q'],
+		action: 'close',
+		scope: 'help',
+		group: 'Help',
+		description: 'close the help',
+	},
+	{keys: ['down', 'j'], action: 'down', scope: 'help', group: 'Help', description: 'scroll down'},
+	{keys: ['up', 'k'], action: 'up', scope: 'help', group: 'Help', description: 'scroll up'},
+];
+
+const byScope = new Map<Scope, Map<string, Binding>>();
+for (const binding of bindings) {
+	let keys = byScope.get(binding.scope);
+	if (!keys) {
+		keys = new Map();
+		byScope.set(binding.scope, keys);
+	}
+
+	for (const key of binding.keys) keys.set(key, binding);
+}
+
+/** The binding of key `name` in `scope` (global keys first), or undefined. */
+export function bindingFor(scope: Exclude<Scope, 'global'>, name: string): Binding | undefined {
+	return byScope.get('global')?.get(name) ?? byScope.get(scope)?.get(name);
+}
+
+const arrows: ReadonlyArray<[keyof Key, string]> = [
+	['upArrow', 'up'],
+	['downArrow', 'down'],
+	['leftArrow', 'left'],
+	['rightArrow', 'right'],
+	['pageUp', 'pageup'],
+	['pageDown', 'pagedown'],
+	['home', 'home'],
+	['end', 'end'],
+	['escape', 'escape'],
+	['return', 'enter'],
+	['tab', 'tab'],
+	// Terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
+	['backspace', 'backspace'],
+	['delete', 'backspace'],
+];
+
+function charName(char: string): string {
+	if (char === ' ') return 'space';
+	if (char === '\r' || char === '\n') return 'enter';
+	if (char === '\t') return 'tab';
+	if (char === '\u007f' || char === '\b') return 'backspace';
+	const code = char.charCodeAt(0);
+	if (code < 32) return `ctrl+${String.fromCharCode(code + 96)}`;
+	return char;
+}
+
+/**
+ * The key names in one input from Ink's `useInput`. Usually one; several when keys arrive in
+ * one read (typed fast, pasted, or sent by `tmux send-keys`), one per character, so none is
+ * lost. Alt/Meta with a character gives none: an accidental Alt+x must not delete.
+ */
+export function keyNames(input: string, key: Key): string[] {
+	for (const [flag, name] of arrows) if (key[flag] === true) return [name];
+	if (key.ctrl && input.length === 1) return [`ctrl+${input.toLowerCase()}`];
+	if (key.meta) return [];
+	return [...input].map(charName);
+}
+
+const keyLabels: Readonly<Record<string, string>> = {
+	up: '↑',
+	down: '↓',
+	pageup: 'PgUp',
+	pagedown: 'PgDn',
+	home: 'Home',
+	end: 'End',
+	enter: 'Enter',
+	escape: 'Esc',
+	space: 'Space',
+	backspace: 'Bksp',
+	tab: 'Tab',
+};
+
+/** How a key name is written on screen: `↑`, `PgDn`, `Esc`, `^L`, `j`. */
+export function keyLabel(name: string): string {
+	if (name.startsWith('ctrl+')) return `^${name.slice(5).toUpperCase()}`;
+	return keyLabels[name] ?? name;
+}
+
+/** One help section: a group of bindings with their key labels joined (`↓ j`). */
+export interface HelpSection {
+	readonly title: string;
+	readonly entries: ReadonlyArray<{readonly keys: string; readonly binding: Binding}>;
+}
+
+/** The help screen's sections, in keymap order, every binding in exactly one. */
+export function helpSections(): HelpSection[] {
+	const sections: Array<{title: string; entries: Array<{keys: string; binding: Binding}>}> = [];
+	for (const binding of bindings) {
+		let section = sections.find((s) => s.title === binding.group);
+		if (!section) {
+			section = {title: binding.group, entries: []};
+			sections.push(section);
+		}
+
+		section.entries.push({keys: binding.keys.map(keyLabel).join(' '), binding});
+	}
+
+	return sections;
+}
+
+// The footer is cut at the right edge: the keys a newcomer needs first come first.
+const hintOrder: readonly Action[] = [
+	'quit',
+	'help',
+	'filter',
+	'sortNext',
+	'reverse',
+	'group',
+	'open',
+	'tag',
+	'delete',
+	'deleteTagged',
+	'pause',
+	'events',
+];
+
+/** The footer's hints, most needed first: key label, short name, binding. */
+export function footerHints(): Array<{
+	readonly key: string;
+	readonly label: string;
+	readonly binding: Binding;
+}> {
+	return bindings
+		.filter((b) => b.hint !== undefined && b.scope === 'table')
+		.sort((a, b) => hintOrder.indexOf(a.action) - hintOrder.indexOf(b.action))
+		.map((binding) => ({key: keyLabel(binding.keys[0]), label: binding.hint!, binding}));
+}

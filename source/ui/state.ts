@@ -1,0 +1,171 @@
+/**
+ * The UI's state, and the view it selects from the table. Pure: time and the table are
+ * arguments. The cursor follows a flow by key (htop's `following`): after a re-sort or a
+ * change, the row under the cursor is found again with `indexOfKey`.
+ */
+import type {Filter, FilterError} from '../model/filter.js';
+import type {GroupBy, GroupSortColumn} from '../model/group.js';
+import type {SortColumn} from '../model/sort-keys.js';
+import type {FlowPage, FlowRow, FlowTable, GroupPage, ViewQuery} from '../model/table.js';
+
+/** The filter prompt while it is open. */
+export interface Prompt {
+	/** The text as typed. */
+	readonly text: string;
+	/** Why `text` does not parse; undefined when it does. */
+	readonly error?: FilterError;
+	/** The filter in force while typing: `text`'s when valid, else the last valid one. */
+	readonly live: Filter | undefined;
+}
+
+/** What covers the table, if anything. */
+export type Overlay =
+	| {readonly kind: 'help'; readonly scroll: number}
+	/** `last` is the row as it was when opened, shown (as closed) once the flow is gone. */
+	| {readonly kind: 'detail'; readonly key: string; readonly last: FlowRow}
+	| {
+			readonly kind: 'confirm';
+			readonly keys: readonly string[];
+			/** Whether the keys are the tagged flows (cleared after) or the filter's matches. */
+			readonly tagged: boolean;
+	  };
+
+/** A line for the status bar. */
+export interface Message {
+	readonly text: string;
+	readonly tone: 'info' | 'warning' | 'error';
+	/** When it was set (ms); non-sticky messages fade after a few seconds. */
+	readonly time: number;
+	/** Kept until the next message (delete reports, errors). */
+	readonly sticky: boolean;
+}
+
+/** Everything the UI remembers between frames. */
+export interface UiState {
+	readonly sort: SortColumn;
+	readonly reverse: boolean;
+	readonly group: GroupBy | undefined;
+	readonly groupSort: GroupSortColumn;
+	readonly groupReverse: boolean;
+	/** The filter in force (when no prompt is open). */
+	readonly filter: Filter | undefined;
+	readonly prompt: Prompt | undefined;
+	/** Key of the flow (or label of the group) under the cursor. */
+	readonly cursorKey: string | undefined;
+	/** Where the cursor was; used when its key is gone. */
+	readonly cursorIndex: number;
+	/** First row on screen. */
+	readonly top: number;
+	readonly tagged: ReadonlySet<string>;
+	/** The time the screen froze at; undefined when live. */
+	readonly pausedAt: number | undefined;
+	readonly names: boolean;
+	readonly counters: boolean;
+	readonly events: boolean;
+	readonly overlay: Overlay | undefined;
+	readonly message: Message | undefined;
+	/** A delete batch is running. */
+	readonly deleting: boolean;
+}
+
+/** What the initial state is made from. */
+export interface InitialOptions {
+	readonly sort: SortColumn;
+	readonly reverse: boolean;
+	readonly group?: GroupBy;
+	/** An already valid filter (the CLI checked the text). */
+	readonly filter?: Filter;
+	readonly names: boolean;
+}
+
+/** The state at startup. Grouped views start with the biggest groups first. */
+export function initialState(options: InitialOptions): UiState {
+	return {
+		sort: options.sort,
+		reverse: options.reverse,
+		group: options.group,
+		groupSort: 'count',
+		groupReverse: true,
+		filter: options.filter,
+		prompt: undefined,
+		cursorKey: undefined,
+		cursorIndex: 0,
+		top: 0,
+		tagged: new Set(),
+		pausedAt: undefined,
+		names: options.names,
+		counters: false,
+		events: false,
+		overlay: undefined,
+		message: undefined,
+		deleting: false,
+	};
+}
+
+/** The filter rows are selected by now: the prompt's live one while typing. */
+export function activeFilter(state: UiState): Filter | undefined {
+	return state.prompt ? state.prompt.live : state.filter;
+}
+
+/** The table query of the current view, without offset and rows. */
+export function viewQuery(state: UiState): ViewQuery {
+	const filter = activeFilter(state);
+	return state.group === undefined
+		? {sort: state.sort, reverse: state.reverse, filter, rows: 0}
+		: {group: state.group, sort: state.groupSort, reverse: state.groupReverse, filter, rows: 0};
+}
+
+/** The clock the view is drawn at: frozen while paused. */
+export function viewTime(state: UiState, now: number): number {
+	return state.pausedAt ?? now;
+}
+
+/** The rows on screen and where the cursor is among all rows of the view. */
+export interface ResolvedView {
+	readonly page: FlowPage | GroupPage;
+	/** Rows in the whole view. */
+	readonly total: number;
+	/** Cursor position in the view; 0 when the view is empty. */
+	readonly index: number;
+	/** First row on screen. */
+	readonly top: number;
+	/** Key of the row under the cursor; undefined when the view is empty. */
+	readonly key: string | undefined;
+	/** How many rows fit. */
+	readonly rows: number;
+}
+
+/**
+ * Finds the cursor (by key when the flow is still there, else at its old index, clamped),
+ * scrolls the least to keep it on screen, and queries the page of `rows` rows at `now`.
+ */
+export function resolveView(
+	state: UiState,
+	table: FlowTable,
+	now: number,
+	rows: number,
+): ResolvedView {
+	const base = viewQuery(state);
+	const {total} = table.query({...base, rows: 0}, now);
+	let index = state.cursorKey === undefined ? -1 : table.indexOfKey(base, state.cursorKey, now);
+	if (index < 0) index = Math.min(state.cursorIndex, total - 1);
+	index = Math.max(0, index);
+	let top = Math.min(state.top, Math.max(0, total - rows));
+	if (index < top) top = index;
+	if (index >= top + rows) top = index - rows + 1;
+	top = Math.max(0, top);
+	const page = table.query({...base, offset: top, rows: Math.max(0, rows)}, now);
+	const key = page.rows[index - top]?.key;
+	return {page, total, index, top, key, rows};
+}
+
+/** The key of the row at `index` of the current view, or undefined past the end. */
+export function keyAt(
+	state: UiState,
+	table: FlowTable,
+	now: number,
+	index: number,
+): string | undefined {
+	if (index < 0) return undefined;
+	return table.query({...viewQuery(state), offset: index, rows: 1}, now).rows[0]?.key;
+}

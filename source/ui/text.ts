@@ -1,0 +1,90 @@
+/**
+ * Width-aware string helpers for fixed-width cells. Nearly everything shown is ASCII
+ * (addresses, numbers, state names), so the common case never pays for `string-width`; DNS
+ * names and the ellipsis take the slow path.
+ */
+import stringWidth from 'string-width';
+
+/** The one-column character that marks shortened text. */
+export const ellipsis = '…';
+
+const printableAscii = /^[\u0020-\u007e]*$/;
+
+/** Columns `text` takes on a terminal (no escape sequences expected). */
+export function textWidth(text: string): number {
+	return printableAscii.test(text) ? text.length : stringWidth(text);
+}
+
+/** The longest prefix of `text` at most `width` columns wide. */
+function headByWidth(text: string, width: number): string {
+	if (printableAscii.test(text)) return text.slice(0, width);
+	let used = 0;
+	let out = '';
+	for (const char of text) {
+		const w = stringWidth(char);
+		if (used + w > width) break;
+		used += w;
+		out += char;
+	}
+
+	return out;
+}
+
+/** The longest suffix of `text` at most `width` columns wide. */
+function tailByWidth(text: string, width: number): string {
+	if (printableAscii.test(text)) return width <= 0 ? '' : text.slice(-width);
+	const chars = [...text];
+	let used = 0;
+	let out = '';
+	for (let i = chars.length - 1; i >= 0; i--) {
+		const w = stringWidth(chars[i]);
+		if (used + w > width) break;
+		used += w;
+		out = chars[i] + out;
+	}
+
+	return out;
+}
+
+/** `text` cut to `width` columns, ending in an ellipsis when something was cut. */
+export function truncateEnd(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (textWidth(text) <= width) return text;
+	return headByWidth(text, width - 1) + ellipsis;
+}
+
+/**
+ * `text` cut to `width` columns by dropping its middle (`2001:db8:…:17`): both ends of an
+ * address or a host name carry the meaning, the middle rarely does.
+ */
+export function shortenMiddle(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (textWidth(text) <= width) return text;
+	if (width === 1) return ellipsis;
+	const head = Math.ceil((width - 1) / 2);
+	return headByWidth(text, head) + ellipsis + tailByWidth(text, width - 1 - head);
+}
+
+/** `text` padded with spaces to exactly `width` columns (cut at the end if wider). */
+export function padCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	const fitted = truncateEnd(text, width);
+	const gap = width - textWidth(fitted);
+	if (gap <= 0) return fitted;
+	return align === 'left' ? fitted + ' '.repeat(gap) : ' '.repeat(gap) + fitted;
+}
+
+/** A count with thousands separators (`262,144`), for header figures people compare. */
+export function groupDigits(value: number): string {
+	const whole = Math.round(value);
+	const text = String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+	return whole < 0 ? `-${text}` : text;
+}
+
+/** A duration in seconds as people say it: `5s`, `3m`, `2h`, `4d`. */
+export function shortDuration(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+	return `${Math.floor(s / 86_400)}d`;
+}

@@ -246,8 +246,8 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const frameRows = rows - 1;
 	if (width < minimumSize.columns || rows < minimumSize.rows) {
 		return (
-			<Text wrap="truncate-end">
-				{`conntop needs at least ${minimumSize.columns}x${minimumSize.rows}; this terminal is ${width}x${rows}. q quits.`}
+			<Text wrap="wrap">
+				{`too small: ${width}x${rows}, need ${minimumSize.columns}x${minimumSize.rows} (q quits)`}
 			</Text>
 		);
 	}

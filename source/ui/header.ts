@@ -199,16 +199,14 @@ export function headerLines(info: HeaderInfo, width: number): Segment[][] {
 	if (info.accountingOff) {
 		warnings.push([
 			{
-				text: 'accounting off, no counters: sysctl -w net.netfilter.nf_conntrack_acct=1',
+				text: 'accounting off: sysctl -w net.netfilter.nf_conntrack_acct=1',
 				color: 'yellow',
 			},
 		]);
 	}
 
 	if (info.offloaded > 0) {
-		warnings.push([
-			{text: `[OFFLOAD] ${info.offloaded} on screen: their counters stop`, color: 'yellow'},
-		]);
+		warnings.push([{text: `[OFFLOAD] ${info.offloaded} shown: counters stop`, color: 'yellow'}]);
 	}
 
 	return [

@@ -1,0 +1,649 @@
+/**
+ * The filter language, typed by people in a hurry. See `parseFilter` for the grammar.
+ */
+import type {Address, Flow} from '../flow.js';
+import {cidrContains, parseAddress, parseCidr, type Cidr} from './address.js';
+import {
+	editDistance,
+	numberHint,
+	parseNumber,
+	resolveName,
+	type NumberKind,
+	type ValueResult,
+} from './filter-values.js';
+import {
+	flagBits,
+	natAddressOf,
+	natKindOf,
+	otherStates,
+	protocolNumbers,
+	tcpStates,
+} from './names.js';
+
+/** What a filter reads of a flow; the table's entries provide it without allocating. */
+export interface FilterSubject {
+	readonly flow: Flow;
+	/** When the entry expires, in ms on the caller's clock; Infinity when no timeout is known. */
+	readonly expiresAt: number;
+	/** When the flow's age counts from, in ms (kernel start time, else first seen). */
+	readonly since: number;
+	/** Bytes per second, both directions together. */
+	readonly bytesPerSecond: number;
+	/** Whether `flowText(flow)` contains `word` (lowercase). */
+	hasWord(word: string): boolean;
+}
+
+/** Fields taking addresses or CIDRs. */
+export type AddressField = 'src' | 'dst' | 'host';
+/** Fields taking numbers, ranges and comparisons. */
+export type NumberField =
+	'sport' | 'dport' | 'port' | 'mark' | 'zone' | 'ttl' | 'age' | 'bytes' | 'packets' | 'rate';
+/** Every field name the language knows. */
+export type FilterField = AddressField | NumberField | 'proto' | 'state' | 'nat' | 'flag';
+
+/** A comparison operator; `range` is an inclusive `lo-hi` from a `field:lo-hi` value. */
+export type NumberTest =
+	| {readonly op: '<' | '<=' | '>' | '>=' | '=' | '!='; readonly value: number}
+	| {readonly op: 'range'; readonly lo: number; readonly hi: number};
+
+/** What a NAT term accepts: a kind, or an address the flow is translated to. */
+export type NatValue = 'snat' | 'dnat' | 'both' | 'any' | 'none' | Cidr;
+
+interface TermBase {
+	/** `!` before the term. */
+	readonly negate: boolean;
+	/** Character offset of the term (its `!` included) in the filter text. */
+	readonly position: number;
+	/** The term as typed. */
+	readonly source: string;
+}
+
+/** One space-separated term of a filter; alternatives inside a term are OR'ed. */
+export type FilterTerm =
+	| (TermBase & {readonly kind: 'address'; readonly field: AddressField; readonly cidrs: Cidr[]})
+	| (TermBase & {
+			readonly kind: 'number';
+			readonly field: NumberField;
+			readonly tests: NumberTest[];
+	  })
+	| (TermBase & {readonly kind: 'proto'; readonly protonums: number[]})
+	| (TermBase & {readonly kind: 'state'; readonly states: string[]})
+	| (TermBase & {readonly kind: 'flag'; readonly flags: string[]})
+	| (TermBase & {readonly kind: 'nat'; readonly values: NatValue[]})
+	| (TermBase & {readonly kind: 'word'; readonly word: string});
+
+/** A compiled filter. Immutable; the same object may be queried again and again. */
+export interface Filter {
+	/** The text it was parsed from. */
+	readonly text: string;
+	readonly terms: readonly FilterTerm[];
+	/** Whether a term reads the clock (`ttl`, `age`): results change as time passes. */
+	readonly usesTime: boolean;
+	/** The distinct bare words (lowercase) the filter searches the row text for. */
+	readonly words: readonly string[];
+	/** Whether `subject` matches every term at time `now` (ms). */
+	test(subject: FilterSubject, now: number): boolean;
+}
+
+/** Why a filter did not parse: what, where (0-based character offset) and what to try. */
+export interface FilterError {
+	readonly message: string;
+	readonly position: number;
+	readonly hint: string;
+}
+
+/** The outcome of `parseFilter`; never an exception. */
+export type FilterResult =
+	{readonly ok: true; readonly filter: Filter} | {readonly ok: false; readonly error: FilterError};
+
+const numberKinds: Readonly<Record<NumberField, NumberKind>> = {
+	sport: 'port',
+	dport: 'port',
+	port: 'port',
+	mark: 'integer',
+	zone: 'integer',
+	ttl: 'duration',
+	age: 'duration',
+	bytes: 'size',
+	packets: 'size',
+	rate: 'size',
+};
+
+/** Every field, in the order hints list them. */
+export const filterFields: readonly FilterField[] = [
+	'src',
+	'dst',
+	'host',
+	'sport',
+	'dport',
+	'port',
+	'proto',
+	'state',
+	'flag',
+	'nat',
+	'mark',
+	'zone',
+	'ttl',
+	'age',
+	'bytes',
+	'packets',
+	'rate',
+];
+
+const examples: Readonly<Record<FilterField, string>> = {
+	src: 'src:10.0.0.0/8',
+	dst: 'dst:192.168.1.1,192.168.1.2',
+	host: 'host:2001:db8::/32',
+	sport: 'sport:1024-65535',
+	dport: 'dport:80,443',
+	port: 'port:53',
+	proto: 'proto:tcp,udp',
+	state: 'state:established',
+	flag: 'flag:unreplied',
+	nat: 'nat:snat',
+	mark: 'mark=0x10',
+	zone: 'zone:1',
+	ttl: 'ttl<30',
+	age: 'age>60',
+	bytes: 'bytes>1M',
+	packets: 'packets>=5',
+	rate: 'rate>10k',
+};
+
+const stateNames = [...new Set([...tcpStates, ...otherStates])].map((name) => name.toLowerCase());
+const flagNames = Object.keys(flagBits);
+const protocolNames = Object.keys(protocolNumbers);
+const natKinds = ['snat', 'dnat', 'both', 'any', 'none'];
+
+class ParseError extends Error {
+	constructor(readonly info: FilterError) {
+		super(info.message);
+	}
+}
+
+function fail(message: string, position: number, hint: string): never {
+	throw new ParseError({message, position, hint});
+}
+
+function isField(name: string): name is FilterField {
+	return (filterFields as readonly string[]).includes(name);
+}
+
+function isNumberField(name: FilterField): name is NumberField {
+	return name in numberKinds;
+}
+
+function unknownField(name: string, position: number): never {
+	let best: string | undefined;
+	let bestDistance = 3;
+	for (const field of filterFields) {
+		const distance = field.startsWith(name) ? 1 : editDistance(name, field);
+		if (distance < bestDistance) {
+			best = field;
+			bestDistance = distance;
+		}
+	}
+
+	fail(
+		`unknown field '${name}'`,
+		position,
+		best
+			? `did you mean '${best}'? e.g. ${examples[best as FilterField]}`
+			: `fields: ${filterFields.join(' ')}`,
+	);
+}
+
+function unwrap<T>(result: ValueResult<T>, position: number): T {
+	if (!result.ok) fail(result.message, position, result.hint);
+	return result.value;
+}
+
+/** Comma-separated alternatives with their offsets; an empty one is an error. */
+function alternatives(value: string, position: number): Array<[string, number]> {
+	const out: Array<[string, number]> = [];
+	let offset = 0;
+	for (const part of value.split(',')) {
+		if (part === '') {
+			fail(
+				'empty value in a list',
+				position + offset,
+				'separate alternatives with single commas: dport:80,443',
+			);
+		}
+
+		out.push([part, position + offset]);
+		offset += part.length + 1;
+	}
+
+	return out;
+}
+
+function parseCidrValue(text: string, position: number): Cidr {
+	const cidr = parseCidr(text);
+	if (cidr) return cidr;
+	const slash = text.indexOf('/');
+	const addressText = slash === -1 ? text : text.slice(0, slash);
+	const address = parseAddress(addressText);
+	if (address === undefined) {
+		fail(
+			`'${addressText}' is not an IP address`,
+			position,
+			'e.g. 10.0.0.1, 10.0.0.0/8 or 2001:db8::/32',
+		);
+	}
+
+	const max = typeof address === 'number' ? 32 : 128;
+	fail(
+		`prefix length '${text.slice(slash)}' is not 0-${max}`,
+		position + slash,
+		'IPv4 prefixes are /0-/32, IPv6 prefixes /0-/128',
+	);
+}
+
+function parseNumberAlternative(text: string, position: number, kind: NumberKind): NumberTest {
+	// A dash separates a range; values themselves are never negative.
+	const dash = text.indexOf('-');
+	if (dash === -1) return {op: '=', value: unwrap(parseNumber(text, kind), position)};
+	const lo = unwrap(parseNumber(text.slice(0, dash), kind), position);
+	const hi = unwrap(parseNumber(text.slice(dash + 1), kind), position + dash + 1);
+	if (lo > hi) {
+		fail(
+			`range ${text} is backwards`,
+			position,
+			`write the smaller number first: ${text.slice(dash + 1)}-${text.slice(0, dash)}`,
+		);
+	}
+
+	return {op: 'range', lo, hi};
+}
+
+function parseFieldTerm(
+	field: FilterField,
+	value: string,
+	valuePosition: number,
+	base: TermBase,
+): FilterTerm {
+	if (value === '') {
+		fail(`missing value after '${field}:'`, valuePosition, `e.g. ${examples[field]}`);
+	}
+
+	const alts = alternatives(value, valuePosition);
+	switch (field) {
+		case 'src':
+		case 'dst':
+		case 'host': {
+			return {
+				...base,
+				kind: 'address',
+				field,
+				cidrs: alts.map(([text, at]) => parseCidrValue(text, at)),
+			};
+		}
+
+		case 'proto': {
+			const protonums = alts.map(([text, at]) => {
+				if (/^\d+$/.test(text)) {
+					const value = Number(text);
+					if (value > 255)
+						fail(`protocol number ${text} is out of range`, at, 'protocol numbers are 0-255');
+					return value;
+				}
+
+				const name = unwrap(resolveName(text, protocolNames, 'protocol'), at);
+				return protocolNumbers[name];
+			});
+			return {...base, kind: 'proto', protonums};
+		}
+
+		case 'state': {
+			const states = alts.map(([text, at]) =>
+				unwrap(resolveName(text, stateNames, 'state'), at).toUpperCase(),
+			);
+			return {...base, kind: 'state', states};
+		}
+
+		case 'flag': {
+			const flags = alts.map(([text, at]) => unwrap(resolveName(text, flagNames, 'flag'), at));
+			return {...base, kind: 'flag', flags};
+		}
+
+		case 'nat': {
+			const values = alts.map(([text, at]): NatValue => {
+				const lower = text.toLowerCase();
+				if (natKinds.includes(lower)) return lower as NatValue;
+				if (/^[\d.]+(\/\d*)?$/.test(text) || text.includes(':')) return parseCidrValue(text, at);
+				fail(
+					`'${text}' is not snat, dnat, both, any, none or an address`,
+					at,
+					'e.g. nat:snat, nat:none or nat:203.0.113.7',
+				);
+			});
+			return {...base, kind: 'nat', values};
+		}
+
+		default: {
+			const kind = numberKinds[field];
+			const tests = alts.map(([text, at]) => parseNumberAlternative(text, at, kind));
+			return {...base, kind: 'number', field, tests};
+		}
+	}
+}
+
+function parseTerm(source: string, position: number): FilterTerm {
+	let body = source;
+	let at = position;
+	const negate = body.startsWith('!');
+	if (negate) {
+		body = body.slice(1);
+		at++;
+		if (body === '')
+			fail("'!' must be followed by a term", position, 'e.g. !proto:udp or !10.0.0.1');
+		if (body.startsWith('!'))
+			fail("only one '!' per term", at, `write !${body.replace(/^!+/, '')}`);
+	}
+
+	const base: TermBase = {negate, position, source};
+	const comparison = /^([a-z_]+)(<=|>=|!=|<|>|=)(.*)$/i.exec(body);
+	if (comparison) {
+		const name = comparison[1].toLowerCase();
+		const op = comparison[2] as '<' | '<=' | '>' | '>=' | '!=' | '=';
+		const value = comparison[3];
+		const opPosition = at + comparison[1].length;
+		const valuePosition = opPosition + op.length;
+		if (!isField(name)) unknownField(name, at);
+		// `=` reads as `:` (conntrack prints `src=10.0.0.1`), lists and ranges included.
+		if (op === '=') return parseFieldTerm(name, value, valuePosition, base);
+		if (!isNumberField(name)) {
+			fail(
+				`'${name}' cannot be compared with '${op}'`,
+				opPosition,
+				`use ${name}:VALUE, e.g. ${examples[name]}`,
+			);
+		}
+
+		if (value === '') fail(`missing value after '${op}'`, valuePosition, `e.g. ${examples[name]}`);
+		const comma = value.indexOf(',');
+		if (comma !== -1) {
+			fail('a comparison takes one value', valuePosition + comma, `for a list write ${name}:a,b`);
+		}
+
+		const number = unwrap(parseNumber(value, numberKinds[name]), valuePosition);
+		return {...base, kind: 'number', field: name, tests: [{op, value: number}]};
+	}
+
+	const colon = body.indexOf(':');
+	if (colon > 0) {
+		const name = body.slice(0, colon).toLowerCase();
+		if (isField(name)) return parseFieldTerm(name, body.slice(colon + 1), at + colon + 1, base);
+		// IPv6 addresses are words too: `fe80::1` or `2001:db8:0:0:0:0:0:1` name no field.
+		const looksLikeAddress = body.includes('::') || parseAddress(body) !== undefined;
+		if (!looksLikeAddress && /^[a-z_]+$/i.test(name)) unknownField(name, at);
+	}
+
+	return {...base, kind: 'word', word: body.toLowerCase()};
+}
+
+type Predicate = (subject: FilterSubject, now: number) => boolean;
+
+type NumberMatcher = (value: number) => boolean;
+type AddressMatcher = (address: Address) => boolean;
+
+function numberTest(test: NumberTest): NumberMatcher {
+	switch (test.op) {
+		case '<': {
+			const limit = test.value;
+			return (value) => value < limit;
+		}
+
+		case '<=': {
+			const limit = test.value;
+			return (value) => value <= limit;
+		}
+
+		case '>': {
+			const limit = test.value;
+			return (value) => value > limit;
+		}
+
+		case '>=': {
+			const limit = test.value;
+			return (value) => value >= limit;
+		}
+
+		case '=': {
+			const limit = test.value;
+			return (value) => value === limit;
+		}
+
+		case '!=': {
+			const limit = test.value;
+			return (value) => value !== limit;
+		}
+
+		case 'range': {
+			const {lo, hi} = test;
+			return (value) => value >= lo && value <= hi;
+		}
+	}
+}
+
+/**
+ * A test of one number against a term's alternatives (OR'ed); one closure per alternative,
+ * and a single alternative (the usual case) is returned as is.
+ */
+export function numberMatcher(tests: readonly NumberTest[]): NumberMatcher {
+	const matchers = tests.map((test) => numberTest(test));
+	if (matchers.length === 1) return matchers[0];
+	return (value) => {
+		for (const matcher of matchers) if (matcher(value)) return true;
+		return false;
+	};
+}
+
+/** IPv4 blocks become mask/network pairs compared on the uint32 directly. */
+function addressMatcher(cidrs: readonly Cidr[]): AddressMatcher {
+	const masks: number[] = [];
+	const networks: number[] = [];
+	const v6: Cidr[] = [];
+	for (const cidr of cidrs) {
+		if (typeof cidr.address === 'number') {
+			masks.push(cidr.bits === 0 ? 0 : (0xffffffff << (32 - cidr.bits)) >>> 0);
+			networks.push(cidr.address);
+		} else {
+			v6.push(cidr);
+		}
+	}
+
+	return (address) => {
+		if (typeof address === 'number') {
+			for (let i = 0; i < masks.length; i++) {
+				if ((address & masks[i]) >>> 0 === networks[i]) return true;
+			}
+
+			return false;
+		}
+
+		for (const cidr of v6) if (cidrContains(cidr, address)) return true;
+		return false;
+	};
+}
+
+/** Seconds until `subject` expires at `now`, whole as displayed; Infinity when unknown. */
+export function ttlSeconds(expiresAt: number, now: number): number {
+	if (expiresAt === Number.POSITIVE_INFINITY) return expiresAt;
+	return Math.floor(Math.max(0, expiresAt - now) / 1000);
+}
+
+/** Whole seconds of age at `now`. */
+export function ageSeconds(since: number, now: number): number {
+	return Math.floor(Math.max(0, now - since) / 1000);
+}
+
+function numberPredicate(field: NumberField, tests: readonly NumberTest[]): Predicate {
+	const test = numberMatcher(tests);
+	switch (field) {
+		case 'sport':
+			return (s) => test(s.flow.original.sport);
+		case 'dport':
+			return (s) => {
+				const flow = s.flow;
+				return test(flow.original.dport) || test(flow.reply.sport);
+			};
+		case 'port': {
+			return (s) => {
+				const {original: o, reply: r} = s.flow;
+				return test(o.sport) || test(o.dport) || test(r.sport) || test(r.dport);
+			};
+		}
+
+		case 'mark':
+			return (s) => test(s.flow.mark ?? 0);
+		case 'zone':
+			return (s) => test(s.flow.zone);
+		case 'ttl':
+			return (s, now) => test(ttlSeconds(s.expiresAt, now));
+		case 'age':
+			return (s, now) => test(ageSeconds(s.since, now));
+		case 'bytes':
+			return (s) => {
+				const c = s.flow.counters;
+				return test(c ? c.original.bytes + c.reply.bytes : 0);
+			};
+		case 'packets':
+			return (s) => {
+				const c = s.flow.counters;
+				return test(c ? c.original.packets + c.reply.packets : 0);
+			};
+		case 'rate':
+			return (s) => test(s.bytesPerSecond);
+	}
+}
+
+function termPredicate(term: FilterTerm): Predicate {
+	switch (term.kind) {
+		case 'address': {
+			const match = addressMatcher(term.cidrs);
+			if (term.field === 'src') return (s) => match(s.flow.original.src);
+			if (term.field === 'dst') {
+				return (s) => {
+					const flow = s.flow;
+					return match(flow.original.dst) || match(flow.reply.src);
+				};
+			}
+
+			return (s) => {
+				const {original: o, reply: r} = s.flow;
+				return match(o.src) || match(o.dst) || match(r.src) || match(r.dst);
+			};
+		}
+
+		case 'number':
+			return numberPredicate(term.field, term.tests);
+		case 'proto': {
+			const {protonums} = term;
+			return (s) => protonums.includes(s.flow.protonum);
+		}
+
+		case 'state': {
+			const {states} = term;
+			return (s) => typeof s.flow.state === 'string' && states.includes(s.flow.state);
+		}
+
+		case 'flag': {
+			const flags = term.flags.map((name) => flagBits[name]);
+			return (s) => {
+				const bits = s.flow.status ?? 0;
+				for (const flag of flags) if (((bits & flag.bit) !== 0) !== flag.negate) return true;
+				return false;
+			};
+		}
+
+		case 'nat': {
+			const {values} = term;
+			return (s) => {
+				const kind = natKindOf(s.flow) ?? null;
+				for (const value of values) {
+					if (typeof value === 'object') {
+						if (kind === null) continue;
+						const {reply} = s.flow;
+						const hit =
+							kind === 'both'
+								? cidrContains(value, reply.src) || cidrContains(value, reply.dst)
+								: cidrContains(value, natAddressOf(s.flow)!);
+						if (hit) return true;
+					} else if (
+						(value === 'none' && kind === null) ||
+						(value === 'any' && kind !== null) ||
+						(value === 'both' && kind === 'both') ||
+						(value === 'snat' && (kind === 'snat' || kind === 'both')) ||
+						(value === 'dnat' && (kind === 'dnat' || kind === 'both'))
+					) {
+						return true;
+					}
+				}
+
+				return false;
+			};
+		}
+
+		case 'word': {
+			const {word} = term;
+			return (s) => s.hasWord(word);
+		}
+	}
+}
+
+/**
+ * Parses a filter. Never throws: a bad filter gives `{ok: false, error}` with the 0-based
+ * character offset of the offending part and a hint; callers keep the previous filter in
+ * force until the text parses again. Empty text matches everything.
+ *
+ * Grammar, case-insensitive throughout:
+ * - Terms are separated by spaces and AND'ed; `!` before a term negates it.
+ * - `field:value` where a value may list alternatives `a,b` (OR'ed):
+ *   - `src:` the original source; `dst:` the original destination or the reply source (the
+ *     translated destination after DNAT); `host:` any of the four tuple addresses. Values are
+ *     addresses or CIDRs, IPv4 or IPv6 (`10.0.0.0/8`, `2001:db8::/32`); families never match
+ *     each other.
+ *   - `sport:` the original source port; `dport:` the original destination port or the reply
+ *     source port (after DNAT); `port:` any of the four ports. Values are 0-65535 or ranges
+ *     `1000-2000`.
+ *   - `proto:` a name (tcp, udp, icmp, icmpv6, sctp, dccp, udplite, gre, esp, ah) or 0-255.
+ *   - `state:` a TCP/SCTP/DCCP state name (`established`, or a unique prefix like `est`).
+ *   - `flag:` a status flag (assured, seen_reply, unreplied = no SEEN_REPLY, confirmed,
+ *     offload, hw_offload, dying, expected, src_nat, dst_nat, helper, ...; unique prefixes ok).
+ *   - `nat:` snat (snat or both), dnat (dnat or both), both, any, none, or an address/CIDR
+ *     the flow is translated to (reply dst for SNAT, reply src for DNAT, either for both).
+ *   - numeric fields below also take `field:value` lists and `lo-hi` ranges.
+ * - `field=value` is the same as `field:value`.
+ * - `field<op>value` with `< <= > >= !=` on numeric fields: `ttl` (whole seconds left),
+ *   `age` (whole seconds since the kernel's start time or first seen), `bytes` and `packets`
+ *   (both directions), `rate` (bytes/s, both directions), `mark`, `zone`, `sport`, `dport`,
+ *   `port`. Sizes take k/M/G/T (x1000) or Ki/Mi/Gi/Ti (x1024); durations s/m/h/d or `m:ss`.
+ * - Any other word matches case-insensitively anywhere in `flowText` of the flow. Words that
+ *   look like `name:` with an unknown name are errors, unless they are IPv6 addresses.
+ */
+export function parseFilter(text: string): FilterResult {
+	const terms: FilterTerm[] = [];
+	try {
+		for (const match of text.matchAll(/\S+/g)) terms.push(parseTerm(match[0], match.index));
+	} catch (error) {
+		if (error instanceof ParseError) return {ok: false, error: error.info};
+		throw error;
+	}
+
+	const predicates = terms.map((term) => {
+		const predicate = termPredicate(term);
+		return term.negate ? (s: FilterSubject, now: number) => !predicate(s, now) : predicate;
+	});
+	const usesTime = terms.some(
+		(term) => term.kind === 'number' && (term.field === 'ttl' || term.field === 'age'),
+	);
+	const words = [...new Set(terms.flatMap((term) => (term.kind === 'word' ? [term.word] : [])))];
+	const test = (subject: FilterSubject, now: number): boolean => {
+		for (const predicate of predicates) if (!predicate(subject, now)) return false;
+		return true;
+	};
+
+	return {ok: true, filter: {text, terms, usesTime, words, test}};
+}

@@ -1,0 +1,74 @@
+/**
+ * Display strings shared by the UI and the CLI. Pure and allocation-light: they run only for
+ * rows on screen, never for the whole table.
+ */
+import type {Address} from '../flow.js';
+import {writeIpv6} from './text.js';
+
+const scratch = Buffer.alloc(64);
+
+/**
+ * IPv4 dotted quad, or IPv6 in RFC 5952 canonical form: lowercase, no leading zeros, the
+ * longest run of two or more zero groups (the first of equal runs) written `::`, and
+ * IPv4-mapped addresses (`::ffff:0:0/96`) with a dotted tail as section 5 recommends.
+ */
+export function formatAddress(address: Address): string {
+	if (typeof address === 'number') return formatIpv4(address);
+	return scratch.toString('latin1', 0, writeIpv6(scratch, 0, address));
+}
+
+function formatIpv4(address: number): string {
+	return `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
+}
+
+function pad2(value: number): string {
+	return value < 10 ? `0${value}` : String(value);
+}
+
+/**
+ * Seconds as iptstate shows a TTL: `m:ss` under an hour, `h:mm:ss` under a day, then
+ * `Nd` before `hh:mm:ss` (`4d23:59:59`, the ESTABLISHED default of 5 days less a second).
+ * Fractions are dropped (the kernel reports whole seconds); negative or NaN input is 0:00,
+ * Infinity (no timeout known) is `-`.
+ */
+export function formatTtl(seconds: number): string {
+	if (seconds === Number.POSITIVE_INFINITY) return '-';
+	const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+	const s = total % 60;
+	const m = Math.floor(total / 60) % 60;
+	const h = Math.floor(total / 3600) % 24;
+	const d = Math.floor(total / 86_400);
+	if (d > 0) return `${d}d${pad2(h)}:${pad2(m)}:${pad2(s)}`;
+	if (h > 0) return `${h}:${pad2(m)}:${pad2(s)}`;
+	return `${m}:${pad2(s)}`;
+}
+
+const units = ['K', 'M', 'G', 'T', 'P', 'E'];
+
+/**
+ * A count in at most four characters plus a unit, decimal (1K = 1000, matching the filter's
+ * `k`/`M`/`G` suffixes): `999`, `1.2K`, `12K`, `999K`, `1.0M`. Fractions below 1000 are
+ * rounded; negative or NaN input is `0`.
+ */
+export function formatCount(value: number): string {
+	if (!(value > 0)) return '0';
+	if (value < 999.5) return String(Math.round(value));
+	let scaled = value;
+	for (const unit of units) {
+		scaled /= 1000;
+		if (scaled < 9.95) return `${scaled.toFixed(1)}${unit}`;
+		if (scaled < 999.5) return `${Math.round(scaled)}${unit}`;
+	}
+
+	return `${Math.round(scaled)}E`;
+}
+
+/** Bytes in the `formatCount` scale (`1.2K`, `3.4M`); no `B` suffix, columns are labelled. */
+export function formatBytes(bytes: number): string {
+	return formatCount(bytes);
+}
+
+/** A per-second rate in the `formatCount` scale with `/s` (`0/s`, `1.2K/s`). */
+export function formatRate(perSecond: number): string {
+	return `${formatCount(perSecond)}/s`;
+}

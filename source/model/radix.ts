@@ -1,0 +1,196 @@
+/**
+ * Sorting index arrays by numeric keys without a comparator. FINDINGS: a comparator sort of
+ * 100k rows takes ~42 ms (~147 ms on strings), a radix sort of a uint32 key ~2 ms. Keys are
+ * sequences of uint32 "chunks", most significant first; any number maps to two chunks.
+ */
+
+// Three 11-bit digits per 32-bit chunk: one pass fewer than bytes, buckets still cache-sized.
+const counts = new Uint32Array(3 * 2048);
+// Keys travel with their indices, so every pass reads sequentially; grown on demand.
+let keysA = new Uint32Array(0);
+let keysB = new Uint32Array(0);
+
+/**
+ * Sorts `order[0..n)` (indices into the chunk arrays) by the key `chunks[0], chunks[1], ...`
+ * ascending, in place. Stable: indices with equal keys keep their relative order, which is
+ * how the table's fixed tie-breaker (the order `order` arrives in) survives. `scratch` must
+ * hold at least `n` items. Keys are read XOR `flip` (0xffffffff sorts descending without
+ * copying them). Digits whose value is the same for every index are skipped; callers
+ * should leave out chunks that are constant altogether.
+ */
+export function radixSort(
+	order: Int32Array,
+	n: number,
+	chunks: readonly Uint32Array[],
+	scratch: Int32Array,
+	flip = 0,
+): void {
+	if (n < 2) return;
+	if (keysA.length < n) {
+		keysA = new Uint32Array(n);
+		keysB = new Uint32Array(n);
+	}
+
+	let source = order;
+	let target = scratch;
+	let sourceKeys = keysA;
+	let targetKeys = keysB;
+	for (let c = chunks.length - 1; c >= 0; c--) {
+		const chunk = chunks[c];
+		counts.fill(0);
+		for (let i = 0; i < n; i++) {
+			const k = (chunk[source[i]] ^ flip) >>> 0;
+			sourceKeys[i] = k;
+			counts[k & 0x7ff]++;
+			counts[2048 + ((k >>> 11) & 0x7ff)]++;
+			counts[4096 + (k >>> 22)]++;
+		}
+
+		for (let digit = 0; digit < 3; digit++) {
+			const base = digit * 2048;
+			const shift = digit * 11;
+			if (counts[base + ((sourceKeys[0] >>> shift) & 0x7ff)] === n) continue;
+			let sum = 0;
+			for (let b = base; b < base + 2048; b++) {
+				const count = counts[b];
+				counts[b] = sum;
+				sum += count;
+			}
+
+			for (let i = 0; i < n; i++) {
+				const k = sourceKeys[i];
+				const at = counts[base + ((k >>> shift) & 0x7ff)]++;
+				target[at] = source[i];
+				targetKeys[at] = k;
+			}
+
+			const swap = source;
+			source = target;
+			target = swap;
+			const swapKeys = sourceKeys;
+			sourceKeys = targetKeys;
+			targetKeys = swapKeys;
+		}
+	}
+
+	if (source !== order) order.set(source.subarray(0, n));
+}
+
+/**
+ * `radixSort` by `head` chunks, then each run of indices equal on `head` by `tail` chunks:
+ * the same order as sorting by `[...head, ...tail]`, but the long tail (an IPv6 address's
+ * low words) is only sorted where the head ties, so an IPv4-heavy table pays for it little.
+ */
+export function radixSortRefined(
+	order: Int32Array,
+	n: number,
+	head: readonly Uint32Array[],
+	tail: readonly Uint32Array[],
+	scratch: Int32Array,
+	flip = 0,
+): void {
+	radixSort(order, n, head, scratch, flip);
+	if (tail.length === 0) return;
+	for (let start = 0; start < n;) {
+		let end = start + 1;
+		while (end < n && equalOn(head, order[start], order[end])) end++;
+		const length = end - start;
+		if (length > 24) radixSort(order.subarray(start, end), length, tail, scratch, flip);
+		else if (length > 1) insertionSort(order, start, end, tail, flip);
+		start = end;
+	}
+}
+
+function equalOn(chunks: readonly Uint32Array[], a: number, b: number): boolean {
+	for (const chunk of chunks) if (chunk[a] !== chunk[b]) return false;
+	return true;
+}
+
+function compareOn(chunks: readonly Uint32Array[], a: number, b: number, flip: number): number {
+	for (const chunk of chunks) {
+		const x = (chunk[a] ^ flip) >>> 0;
+		const y = (chunk[b] ^ flip) >>> 0;
+		if (x !== y) return x < y ? -1 : 1;
+	}
+
+	return 0;
+}
+
+/** Stable for short runs, where a radix pass's fixed cost would dominate. */
+function insertionSort(
+	order: Int32Array,
+	start: number,
+	end: number,
+	chunks: readonly Uint32Array[],
+	flip: number,
+): void {
+	for (let i = start + 1; i < end; i++) {
+		const index = order[i];
+		let j = i - 1;
+		while (j >= start && compareOn(chunks, order[j], index, flip) > 0) {
+			order[j + 1] = order[j];
+			j--;
+		}
+
+		order[j + 1] = index;
+	}
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Which half of a float64 holds the sign and exponent depends on the platform's byte order.
+const highWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const lowWord = 1 - highWord;
+
+/**
+ * Writes, for each index `i < n`, two chunks `high[i], low[i]` whose unsigned order is the
+ * numeric order of `values[i]` (ascending, or descending when `descending`). NaN marks an
+ * unused index: it gets some key and does not count. When every value is an integer, the
+ * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
+ * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
+ * equals 0.
+ */
+export function encodeNumbers(
+	values: Float64Array,
+	n: number,
+	high: Uint32Array,
+	low: Uint32Array,
+	descending: boolean,
+): void {
+	let min = Number.POSITIVE_INFINITY;
+	let integers = true;
+	for (let i = 0; i < n; i++) {
+		const value = values[i];
+		if (value !== value) continue;
+		if (value < min) min = value;
+		if (integers && !Number.isSafeInteger(value)) integers = false;
+	}
+
+	const flip = descending ? 0xffffffff : 0;
+	if (integers) {
+		for (let i = 0; i < n; i++) {
+			const value = values[i];
+			const offset = value === value ? value - min : 0;
+			high[i] = (Math.floor(offset / 4_294_967_296) ^ flip) >>> 0;
+			low[i] = ((offset >>> 0) ^ flip) >>> 0;
+		}
+
+		return;
+	}
+
+	for (let i = 0; i < n; i++) {
+		const value = values[i];
+		f64[0] = value === value ? value + 0 : 0;
+		let hi = u32[highWord];
+		let lo = u32[lowWord];
+		if (hi >>> 31) {
+			hi = ~hi;
+			lo = ~lo;
+		} else {
+			hi |= 0x80000000;
+		}
+
+		high[i] = (hi ^ flip) >>> 0;
+		low[i] = (lo ^ flip) >>> 0;
+	}
+}

@@ -1,0 +1,308 @@
+/**
+ * The table's rows by slot: the merged flow plus what conntop learnt by watching it (first
+ * seen, expiry, counter history, rates, tombstone time). Numbers live in typed arrays because
+ * V8 boxes every double field of an object (~16 bytes each): a row object with 20 such fields
+ * cost ~320 bytes at 100k flows. The doubles of one row sit together (`row`, 128 bytes, two
+ * cache lines), so an event touches two lines instead of one per field; sort keys are
+ * columns (`keyColumns`), so sorts and filters scan them sequentially. Internal to the model.
+ */
+import type {Address, Flow, Tuple} from '../flow.js';
+import {sameAddress} from './address.js';
+import {natAddressOf, natKindOf} from './names.js';
+import {counterRate, smoothingWeight} from './rates.js';
+import {columnBit, keyColumnCount, writeChangingKeys, writeRowKeys} from './sort-keys.js';
+import {TextIndex} from './text-index.js';
+import {flowText} from './text.js';
+
+/**
+ * Offsets of a row's doubles in `FlowStore.numbers`:
+ * - firstSeen: when conntop first saw the flow (ms).
+ * - newUntil: when the NEW mark ends (ms); -Infinity when never marked.
+ * - closedAt: when the flow was destroyed (ms); NaN while live.
+ * - expiresAt: when the kernel's timeout runs out (ms; read time + timeout), Infinity when
+ *   unknown: remaining = expiresAt - now is computed, never stored.
+ * - since: where age counts from (kernel start time, else first seen).
+ * - countersAt and last*: the counters at the last observation that had them (NaN: none).
+ * - *Rate: smoothed per-second rates; total*: both directions' counters (0 without).
+ */
+export const rowField = {
+	firstSeen: 0,
+	newUntil: 1,
+	closedAt: 2,
+	expiresAt: 3,
+	since: 4,
+	countersAt: 5,
+	lastOriginalPackets: 6,
+	lastOriginalBytes: 7,
+	lastReplyPackets: 8,
+	lastReplyBytes: 9,
+	originalPacketRate: 10,
+	originalByteRate: 11,
+	replyPacketRate: 12,
+	replyByteRate: 13,
+	totalBytes: 14,
+	totalPackets: 15,
+} as const;
+
+/** Doubles per row. */
+export const rowStride = 16;
+
+const F = rowField;
+
+function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, capacity: number): T {
+	const next = new (array.constructor as new (length: number) => T)(capacity);
+	next.set(array);
+	return next;
+}
+
+/** Rows by slot; a slot whose flow is undefined is free. */
+export class FlowStore {
+	capacity = 0;
+	/** One past the highest slot ever used. */
+	length = 0;
+	readonly flows: Array<Flow | undefined> = [];
+	private readonly texts: Array<string | undefined> = [];
+	/** All rows' texts for bare-word search; built on first use. */
+	readonly textIndex: TextIndex = new TextIndex(this);
+	private readonly freeSlots: number[] = [];
+
+	/** Per-row doubles, `rowStride` per slot, laid out by `rowField`. */
+	numbers = new Float64Array(0);
+	/** 1 once a rate sample exists (the first sample is taken as is, not smoothed from 0). */
+	hasRate = new Uint8Array(0);
+	/** Snapshot generation that last listed the flow. */
+	generation = new Uint32Array(0);
+	/** Per-row sort key chunks, laid out by `keyColumn`. */
+	keyColumns: Uint32Array[] = Array.from({length: keyColumnCount}, () => new Uint32Array(0));
+
+	constructor(capacity: number) {
+		this.grow(capacity);
+	}
+
+	/** Makes room for slots up to `capacity - 1`, keeping every row. */
+	grow(capacity: number): void {
+		this.capacity = capacity;
+		this.numbers = grown(this.numbers, capacity * rowStride);
+		this.hasRate = grown(this.hasRate, capacity);
+		this.generation = grown(this.generation, capacity);
+		this.keyColumns = this.keyColumns.map((column) => grown(column, capacity));
+	}
+
+	/** A new row for `flow` first seen at `now`; returns its slot (the store may have grown). */
+	allocate(flow: Flow, now: number): number {
+		const slot = this.freeSlots.pop() ?? this.length++;
+		if (slot >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+		this.flows[slot] = flow;
+		this.forgetText(slot);
+		const row = slot * rowStride;
+		const numbers = this.numbers;
+		numbers.fill(0, row, row + rowStride);
+		numbers[row + F.firstSeen] = now;
+		numbers[row + F.newUntil] = Number.NEGATIVE_INFINITY;
+		numbers[row + F.closedAt] = Number.NaN;
+		numbers[row + F.expiresAt] = Number.POSITIVE_INFINITY;
+		numbers[row + F.since] = flow.start ?? now;
+		numbers[row + F.countersAt] = Number.NaN;
+		this.hasRate[slot] = 0;
+		this.generation[slot] = 0;
+		this.setTotals(slot, flow);
+		writeRowKeys(this.keyColumns, slot, flow);
+		return slot;
+	}
+
+	/** Frees `slot` for reuse. */
+	release(slot: number): void {
+		this.flows[slot] = undefined;
+		this.forgetText(slot);
+		this.freeSlots.push(slot);
+	}
+
+	/** Row `slot`'s double `field` (a `rowField` offset). */
+	get(slot: number, field: number): number {
+		return this.numbers[slot * rowStride + field];
+	}
+
+	set(slot: number, field: number, value: number): void {
+		this.numbers[slot * rowStride + field] = value;
+	}
+
+	isClosed(slot: number): boolean {
+		const closedAt = this.numbers[slot * rowStride + F.closedAt];
+		return closedAt === closedAt;
+	}
+
+	bytesPerSecond(slot: number): number {
+		const row = slot * rowStride;
+		return this.numbers[row + F.originalByteRate] + this.numbers[row + F.replyByteRate];
+	}
+
+	packetsPerSecond(slot: number): number {
+		const row = slot * rowStride;
+		return this.numbers[row + F.originalPacketRate] + this.numbers[row + F.replyPacketRate];
+	}
+
+	/** `flowText` of the row, cached until a column it shows changes. */
+	text(slot: number): string {
+		let text = this.texts[slot];
+		if (text === undefined) {
+			text = flowText(this.flows[slot]!);
+			this.texts[slot] = text;
+		}
+
+		return text;
+	}
+
+	private forgetText(slot: number): void {
+		this.texts[slot] = undefined;
+		this.textIndex.invalidate(slot);
+	}
+
+	/**
+	 * Takes in `merged` (the stored flow merged with `incoming`, the message as received) seen
+	 * at `now`; returns the bits of the sort columns whose keys changed.
+	 */
+	observe(slot: number, incoming: Flow, merged: Flow, now: number, timeConstantMs: number): number {
+		const previous = this.flows[slot]!;
+		let dirty = 0;
+		if (previous !== merged) {
+			if (previous.state !== merged.state) dirty |= columnBit.state;
+			if (previous.mark !== merged.mark) dirty |= columnBit.mark;
+			// Decoders build fresh tuple objects for every message: compare values.
+			const replySame = previous.reply === merged.reply || sameTuple(previous.reply, merged.reply);
+			const natSame =
+				(replySame && previous.nat === merged.nat && previous.nat !== undefined) ||
+				(natKindOf(previous) === natKindOf(merged) &&
+					sameOptionalAddress(natAddressOf(previous), natAddressOf(merged)));
+			if (!natSame) dirty |= columnBit.nat;
+			const textSame =
+				dirty === 0 &&
+				replySame &&
+				previous.status === merged.status &&
+				previous.helper === merged.helper;
+			if (!textSame) {
+				writeChangingKeys(this.keyColumns, slot, merged);
+				this.forgetText(slot);
+			}
+
+			const row = slot * rowStride;
+			const numbers = this.numbers;
+			if (previous.counters !== merged.counters) {
+				const bytes = numbers[row + F.totalBytes];
+				const packets = numbers[row + F.totalPackets];
+				this.setTotals(slot, merged);
+				if (bytes !== numbers[row + F.totalBytes]) dirty |= columnBit.bytes;
+				if (packets !== numbers[row + F.totalPackets]) dirty |= columnBit.packets;
+			}
+
+			const since = merged.start ?? numbers[row + F.firstSeen];
+			if (since !== numbers[row + F.since]) {
+				numbers[row + F.since] = since;
+				dirty |= columnBit.age;
+			}
+
+			this.flows[slot] = merged;
+		}
+
+		if (incoming.timeout !== undefined && !this.isClosed(slot)) {
+			const expiresAt = now + incoming.timeout * 1000;
+			const at = slot * rowStride + F.expiresAt;
+			if (expiresAt !== this.numbers[at]) {
+				this.numbers[at] = expiresAt;
+				dirty |= columnBit.ttl;
+			}
+		}
+
+		if (
+			incoming.counters !== undefined &&
+			this.updateRates(slot, incoming.counters, now, timeConstantMs)
+		) {
+			dirty |= columnBit.rate;
+		}
+
+		return dirty;
+	}
+
+	private setTotals(slot: number, flow: Flow): void {
+		const c = flow.counters;
+		const row = slot * rowStride;
+		this.numbers[row + F.totalBytes] = c ? c.original.bytes + c.reply.bytes : 0;
+		this.numbers[row + F.totalPackets] = c ? c.original.packets + c.reply.packets : 0;
+	}
+
+	/** Marks the row destroyed at `now`: its TTL is over. Returns the changed columns. */
+	close(slot: number, now: number): number {
+		const row = slot * rowStride;
+		const numbers = this.numbers;
+		numbers[row + F.closedAt] = now;
+		numbers[row + F.newUntil] = Number.NEGATIVE_INFINITY;
+		if (numbers[row + F.expiresAt] === now) return 0;
+		numbers[row + F.expiresAt] = now;
+		return columnBit.ttl;
+	}
+
+	private updateRates(
+		slot: number,
+		counters: NonNullable<Flow['counters']>,
+		now: number,
+		tau: number,
+	): boolean {
+		const {original, reply} = counters;
+		const row = slot * rowStride;
+		const numbers = this.numbers;
+		const elapsed = now - numbers[row + F.countersAt];
+		// Several observations in one batch share `now`: keep the older baseline so the next
+		// interval counts everything since it.
+		if (elapsed <= 0) return false;
+		let changed = false;
+		if (elapsed === elapsed) {
+			const op = counterRate(numbers[row + F.lastOriginalPackets], original.packets, elapsed);
+			const ob = counterRate(numbers[row + F.lastOriginalBytes], original.bytes, elapsed);
+			const rp = counterRate(numbers[row + F.lastReplyPackets], reply.packets, elapsed);
+			const rb = counterRate(numbers[row + F.lastReplyBytes], reply.bytes, elapsed);
+			// A reset counter gives no sample: keep the old rates and start over from here.
+			if (op === op && ob === ob && rp === rp && rb === rb) {
+				const before = numbers[row + F.originalByteRate] + numbers[row + F.replyByteRate];
+				if (this.hasRate[slot] === 0) {
+					numbers[row + F.originalPacketRate] = op;
+					numbers[row + F.originalByteRate] = ob;
+					numbers[row + F.replyPacketRate] = rp;
+					numbers[row + F.replyByteRate] = rb;
+					this.hasRate[slot] = 1;
+				} else {
+					const weight = smoothingWeight(elapsed, tau);
+					numbers[row + F.originalPacketRate] +=
+						weight * (op - numbers[row + F.originalPacketRate]);
+					numbers[row + F.originalByteRate] += weight * (ob - numbers[row + F.originalByteRate]);
+					numbers[row + F.replyPacketRate] += weight * (rp - numbers[row + F.replyPacketRate]);
+					numbers[row + F.replyByteRate] += weight * (rb - numbers[row + F.replyByteRate]);
+				}
+
+				changed = numbers[row + F.originalByteRate] + numbers[row + F.replyByteRate] !== before;
+			}
+		}
+
+		numbers[row + F.countersAt] = now;
+		numbers[row + F.lastOriginalPackets] = original.packets;
+		numbers[row + F.lastOriginalBytes] = original.bytes;
+		numbers[row + F.lastReplyPackets] = reply.packets;
+		numbers[row + F.lastReplyBytes] = reply.bytes;
+		return changed;
+	}
+}
+
+function sameTuple(a: Tuple, b: Tuple): boolean {
+	return (
+		a.sport === b.sport &&
+		a.dport === b.dport &&
+		a.icmpType === b.icmpType &&
+		a.icmpCode === b.icmpCode &&
+		a.icmpId === b.icmpId &&
+		sameAddress(a.src, b.src) &&
+		sameAddress(a.dst, b.dst)
+	);
+}
+
+function sameOptionalAddress(a: Address | undefined, b: Address | undefined): boolean {
+	if (a === undefined || b === undefined) return a === b;
+	return sameAddress(a, b);
+}

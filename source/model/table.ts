@@ -1,0 +1,878 @@
+/**
+ * The live flow table between the kernel and the screen: flows keyed by `flowKey`, TTLs that
+ * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
+ * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
+ */
+import type {Flow, FlowEvent} from '../flow.js';
+import type {Filter} from './filter.js';
+import {
+	GroupTable,
+	groupSlots,
+	sortGroups,
+	type GroupBy,
+	type GroupRow,
+	type GroupSortColumn,
+} from './group.js';
+import {compareFlowIdentity, flowKey, flowKeyId} from './key.js';
+import {mergeFlow} from './merge.js';
+import {natKindOf} from './names.js';
+import {radixSort, radixSortRefined} from './radix.js';
+import {columnBit, columnKey, keyColumn, maxChunks, type SortColumn} from './sort-keys.js';
+import {SlotIndex} from './slot-index.js';
+import {FlowStore, rowField} from './store.js';
+import {evaluateFilter} from './filter-columns.js';
+
+/** Tuning of a table; every field has a default. */
+export interface FlowTableOptions {
+	/** How long a destroyed flow stays as a tombstone, in ms (default 3000). */
+	readonly closedMs?: number;
+	/** How long a new flow is marked new, in ms (default 2000). */
+	readonly newMs?: number;
+	/** Time constant of the rate EWMA, in ms (default 2000). */
+	readonly rateTimeConstantMs?: number;
+	/** Window of `eventsPerSecond`, whole seconds (default 5). */
+	readonly eventWindowSeconds?: number;
+}
+
+/** Smoothed per-second rates of one flow, per direction. */
+export interface FlowRates {
+	readonly originalBytes: number;
+	readonly originalPackets: number;
+	readonly replyBytes: number;
+	readonly replyPackets: number;
+}
+
+/** One visible flow row, computed at query time. */
+export interface FlowRow {
+	readonly key: string;
+	readonly flow: Flow;
+	/** Seconds left (fractional, >= 0; 0 once closed; Infinity when no timeout is known). */
+	readonly ttl: number;
+	/** Seconds since the kernel's start time, else since conntop first saw the flow. */
+	readonly age: number;
+	readonly rates: FlowRates;
+	/** Bytes and packets per second, both directions. */
+	readonly bytesPerSecond: number;
+	readonly packetsPerSecond: number;
+	/** Destroyed, shown dimmed until the tombstone expires. */
+	readonly closed: boolean;
+	/** Appeared within the last `newMs`, for the UI to flash. */
+	readonly isNew: boolean;
+}
+
+interface QueryBase {
+	/** A compiled filter; undefined or an empty one matches everything. */
+	readonly filter?: Filter;
+	/** Descending instead of ascending; ties still follow the fixed tie-breaker. */
+	readonly reverse?: boolean;
+	/** First row wanted (default 0). */
+	readonly offset?: number;
+	/** How many rows fit on screen. */
+	readonly rows: number;
+}
+
+/** A flow view: every matching flow, sorted, ties broken by flow identity. */
+export interface FlowQuery extends QueryBase {
+	readonly sort: SortColumn;
+	readonly group?: undefined;
+}
+
+/** A grouped view: matching flows aggregated by `group`. */
+export interface GroupQuery extends QueryBase {
+	readonly group: GroupBy;
+	readonly sort: GroupSortColumn;
+}
+
+/** Either kind of view query. */
+export type ViewQuery = FlowQuery | GroupQuery;
+
+/** The visible part of a flow view. */
+export interface FlowPage {
+	readonly kind: 'flows';
+	readonly rows: FlowRow[];
+	/** Flows matching the filter, tombstones included. */
+	readonly total: number;
+	readonly offset: number;
+}
+
+/** The visible part of a grouped view. */
+export interface GroupPage {
+	readonly kind: 'groups';
+	readonly rows: GroupRow[];
+	/** Number of groups. */
+	readonly total: number;
+	/** Flows matching the filter, over all groups. */
+	readonly flows: number;
+	readonly offset: number;
+}
+
+/** Table-wide counts for the header. */
+export interface Totals {
+	/** Live flows. */
+	readonly total: number;
+	/** Tombstones, not counted anywhere else. */
+	readonly closed: number;
+	/** Live flows by protocol name. */
+	readonly byProtocol: Readonly<Record<string, number>>;
+	/** Live TCP flows by state name. */
+	readonly byState: Readonly<Record<string, number>>;
+	/** Live flows with any NAT. */
+	readonly nat: number;
+	/** Events applied per second over the last `eventWindowSeconds` whole seconds. */
+	readonly eventsPerSecond: number;
+}
+
+/** What `applySnapshot` did. */
+export interface SnapshotResult {
+	readonly added: number;
+	readonly updated: number;
+	readonly closed: number;
+}
+
+/** Work counters, for tests that check caching (e.g. that a 1 Hz redraw does not re-sort). */
+export interface TableStats {
+	/** Full sorts of the flow order. */
+	readonly sorts: number;
+	/** Filter evaluations over the whole table. */
+	readonly filterPasses: number;
+	/** Group aggregations. */
+	readonly groupings: number;
+}
+
+const initialCapacity = 1024;
+
+/**
+ * The flow table. Mutated only by `applySnapshot`, `applyEvent(s)` and `expire`; every query
+ * takes `now` (ms, one clock for all calls, Date.now() if kernel start times are used for
+ * age) and is cached, so querying an unchanged table again costs no sort and no filter pass.
+ */
+export class FlowTable {
+	private readonly closedMs: number;
+	private readonly newMs: number;
+	private readonly timeConstantMs: number;
+	private readonly windowSeconds: number;
+
+	private readonly store = new FlowStore(initialCapacity);
+	private readonly index = new SlotIndex(this.store.flows);
+	private live = 0;
+	private closedCount = 0;
+	// Tombstones in the order they closed: slot and closing time (a reused slot no longer
+	// matches its time and is skipped).
+	private tombstoneSlots: number[] = [];
+	private tombstoneTimes: number[] = [];
+	private tombstoneHead = 0;
+	private hasBaseline = false;
+	private generation = 0;
+
+	// Work arrays, sized to the store's capacity.
+	private capacity = 0;
+	private chunks: Uint32Array[] = [];
+	private values = new Float64Array(0);
+	private scratch = new Int32Array(0);
+	private canon = new Int32Array(0);
+	private canonLength = 0;
+	private sorted = new Int32Array(0);
+	private sortedLength = 0;
+	private view = new Int32Array(0);
+	private viewLength = 0;
+	private matchBits = new Uint8Array(0);
+	private matched = new Int32Array(0);
+	/** Per bare word of the current filter, which slots contain it. */
+	private readonly wordHits: Uint8Array[] = [];
+
+	// Stamps: additions force a rebuild; removals alone only compact cached orders.
+	private membershipStamp = 0;
+	private removalStamp = 0;
+	private version = 0;
+	private canonBuilt = false;
+	/** Slots added since the identity order was last brought up to date. */
+	private readonly canonPending: number[] = [];
+	/** 1 for slots in `canon`; 1 in `canonDrop` for those removed since (maybe reused). */
+	private inCanon = new Uint8Array(0);
+	private canonDrop = new Uint8Array(0);
+	private canonDrops = 0;
+	private sortMembership = -1;
+	private sortRemoval = -1;
+	private sortColumn: SortColumn | undefined;
+	private sortReverse = false;
+	private dirtyColumns = 0;
+	private orderStamp = 0;
+	private matchAll = true;
+	private matchFilter: Filter | undefined;
+	private matchVersion = -1;
+	private matchNow = Number.NaN;
+	private matchCount = 0;
+	private matchStamp = 0;
+	private viewOrderStamp = -1;
+	private viewMatchStamp = -1;
+	private groupCache: {by: GroupBy; matchStamp: number; version: number} | undefined;
+
+	private groupOrderCache:
+		| {
+				stamp: number;
+				column: GroupSortColumn;
+				reverse: boolean;
+				order: Int32Array;
+		  }
+		| undefined;
+
+	private readonly groups = new GroupTable(this.store);
+	private groupStamp = 0;
+	private totalsCache: {version: number; totals: Omit<Totals, 'eventsPerSecond'>} | undefined;
+	private readonly eventCounts: Float64Array;
+	private readonly eventSeconds: Float64Array;
+	private readonly counters = {sorts: 0, filterPasses: 0, groupings: 0};
+
+	constructor(options: FlowTableOptions = {}) {
+		this.closedMs = options.closedMs ?? 3000;
+		this.newMs = options.newMs ?? 2000;
+		this.timeConstantMs = options.rateTimeConstantMs ?? 2000;
+		this.windowSeconds = Math.max(1, Math.floor(options.eventWindowSeconds ?? 5));
+		this.eventCounts = new Float64Array(this.windowSeconds + 1);
+		this.eventSeconds = new Float64Array(this.windowSeconds + 1).fill(Number.NaN);
+		this.fitWorkArrays();
+	}
+
+	/** Live flows (tombstones excluded). */
+	get size(): number {
+		return this.live;
+	}
+
+	/** Tombstones currently kept. */
+	get closed(): number {
+		return this.closedCount;
+	}
+
+	/** Work counters since construction. */
+	get stats(): TableStats {
+		return {...this.counters};
+	}
+
+	/**
+	 * Replaces the table with a full dump taken at `now`. Flows already known keep their
+	 * history (first seen, rates) and are merged; unknown ones are added, marked new unless this
+	 * is the first snapshot (everything is new at startup); live flows missing from the dump
+	 * become tombstones. Tombstones stay closed even if the dump lists them: a dump started
+	 * before a destroy event can arrive after it.
+	 */
+	applySnapshot(flows: Iterable<Flow>, now: number): SnapshotResult {
+		const generation = ++this.generation;
+		const markNew = this.hasBaseline;
+		const {store} = this;
+		let added = 0;
+		let updated = 0;
+		let closed = 0;
+		for (const flow of flows) {
+			const existing = this.index.find(flow);
+			if (existing !== -1) {
+				if (!store.isClosed(existing)) {
+					this.update(existing, flow, now);
+					store.generation[existing] = generation;
+					updated++;
+				}
+
+				continue;
+			}
+
+			const slot = this.add(flow, now, markNew);
+			this.store.generation[slot] = generation;
+			added++;
+		}
+
+		for (let slot = 0; slot < store.length; slot++) {
+			if (
+				store.flows[slot] !== undefined &&
+				!store.isClosed(slot) &&
+				store.generation[slot] !== generation
+			) {
+				this.close(slot, now);
+				closed++;
+			}
+		}
+
+		this.hasBaseline = true;
+		return {added, updated, closed};
+	}
+
+	/**
+	 * Applies one event at `now` (the event's own `time` is not read). `new` adds a flow marked
+	 * new (or merges into a live one; a tombstone with the same key is replaced). `update`
+	 * merges only the fields the event carries into the stored flow, and adds an unknown flow
+	 * unmarked (its NEW was missed); updates to tombstones are stale and ignored. `destroy`
+	 * merges the final fields and turns the flow into a tombstone for `closedMs`. Returns
+	 * whether the table changed.
+	 */
+	applyEvent(event: FlowEvent, now: number): boolean {
+		this.countEvent(now);
+		const {flow} = event;
+		const existing = this.index.find(flow);
+		switch (event.type) {
+			case 'new': {
+				if (existing !== -1 && !this.store.isClosed(existing)) {
+					this.update(existing, flow, now);
+					return true;
+				}
+
+				if (existing !== -1) this.remove(existing);
+				this.add(flow, now, true);
+				return true;
+			}
+
+			case 'update': {
+				if (existing === -1) {
+					this.add(flow, now, false);
+					return true;
+				}
+
+				if (this.store.isClosed(existing)) return false;
+				this.update(existing, flow, now);
+				return true;
+			}
+
+			case 'destroy': {
+				if (existing === -1 || this.store.isClosed(existing)) return false;
+				this.update(existing, flow, now);
+				this.close(existing, now);
+				return true;
+			}
+		}
+	}
+
+	/** `applyEvent` for each event, all at `now`; returns how many changed the table. */
+	applyEvents(events: Iterable<FlowEvent>, now: number): number {
+		let changed = 0;
+		for (const event of events) if (this.applyEvent(event, now)) changed++;
+		return changed;
+	}
+
+	/**
+	 * Drops tombstones older than `closedMs` at `now`; queries call it themselves. Removing rows
+	 * never re-sorts: cached orders are compacted. Returns how many left.
+	 */
+	expire(now: number): number {
+		let removed = 0;
+		const {store} = this;
+		const slots = this.tombstoneSlots;
+		const times = this.tombstoneTimes;
+		while (this.tombstoneHead < slots.length) {
+			const slot = slots[this.tombstoneHead];
+			const closedAt = times[this.tombstoneHead];
+			if (store.flows[slot] !== undefined && store.get(slot, rowField.closedAt) === closedAt) {
+				if (closedAt + this.closedMs > now) break;
+				this.remove(slot);
+				removed++;
+			}
+
+			this.tombstoneHead++;
+		}
+
+		if (this.tombstoneHead > 1024 && this.tombstoneHead * 2 > slots.length) {
+			this.tombstoneSlots = slots.slice(this.tombstoneHead);
+			this.tombstoneTimes = times.slice(this.tombstoneHead);
+			this.tombstoneHead = 0;
+		}
+
+		return removed;
+	}
+
+	/**
+	 * The rows `offset .. offset+rows` of the view `q` at `now`, and how many there are in all.
+	 * Sorting happens only when the table or the sort changed since the last query, filtering
+	 * only when the table, the filter object or (for `ttl`/`age` filters) `now` changed.
+	 */
+	query(q: FlowQuery, now: number): FlowPage;
+	query(q: GroupQuery, now: number): GroupPage;
+	query(q: ViewQuery, now: number): FlowPage | GroupPage;
+	query(q: ViewQuery, now: number): FlowPage | GroupPage {
+		const offset = Math.max(0, Math.floor(q.offset ?? 0));
+		if (q.group !== undefined) {
+			const {groups, order} = this.groupView(q, now);
+			const end = Math.min(order.length, offset + Math.max(0, q.rows));
+			const rows: GroupRow[] = [];
+			for (let i = offset; i < end; i++) rows.push(groups.row(order[i]));
+			return {kind: 'groups', rows, total: order.length, flows: this.matchCount, offset};
+		}
+
+		const {order, length} = this.flowView(q, now);
+		const end = Math.min(length, offset + Math.max(0, q.rows));
+		const rows: FlowRow[] = [];
+		for (let i = offset; i < end; i++) rows.push(this.makeRow(order[i], now));
+		return {kind: 'flows', rows, total: length, offset};
+	}
+
+	/**
+	 * Where the flow (or, for a grouped query, the group label) `key` is in the view `q` at
+	 * `now`, or -1: the UI keeps its cursor on the same row when the order changes.
+	 */
+	indexOfKey(q: ViewQuery, key: string, now: number): number {
+		if (q.group !== undefined) {
+			const {groups, order} = this.groupView(q, now);
+			for (let i = 0; i < order.length; i++) {
+				if (groups.label(order[i]) === key) return i;
+			}
+
+			return -1;
+		}
+
+		const {order, length} = this.flowView(q, now);
+		const slot = this.slotOfKey(key);
+		if (slot === -1) return -1;
+		return order.subarray(0, length).indexOf(slot);
+	}
+
+	/**
+	 * Keys of every live flow (tombstones excluded) matching `filter` at `now`, in the fixed
+	 * identity order: for "tag all matching" and "delete all matching".
+	 */
+	keysMatching(filter: Filter | undefined, now: number): string[] {
+		this.expire(now);
+		this.ensureCanon();
+		this.ensureMatched(filter, now);
+		const keys: string[] = [];
+		const {store} = this;
+		for (let i = 0; i < this.canonLength; i++) {
+			const slot = this.canon[i];
+			if (!store.isClosed(slot) && (this.matchAll || this.matchBits[slot] === 1)) {
+				keys.push(flowKey(store.flows[slot]!));
+			}
+		}
+
+		return keys;
+	}
+
+	/** The row of flow `key` at `now` (live or tombstone), or undefined. */
+	row(key: string, now: number): FlowRow | undefined {
+		const slot = this.slotOfKey(key);
+		if (slot === -1) return undefined;
+		if (
+			this.store.isClosed(slot) &&
+			this.store.get(slot, rowField.closedAt) + this.closedMs <= now
+		) {
+			return undefined;
+		}
+
+		return this.makeRow(slot, now);
+	}
+
+	/**
+	 * Builds the text index bare filter words search (~40 ms at 100k flows), which the first
+	 * bare-word filter would otherwise do on its keystroke. Call it when the filter prompt
+	 * opens. Optional: searches build or refresh the index themselves when needed.
+	 */
+	prepareTextSearch(): void {
+		this.store.textIndex.prepare();
+	}
+
+	/** Counts for the header at `now`; recounted only after the table changed. */
+	totals(now: number): Totals {
+		this.expire(now);
+		const version = this.version + this.removalStamp;
+		if (this.totalsCache?.version !== version) {
+			const byProtocol: Record<string, number> = {};
+			const byState: Record<string, number> = {};
+			let nat = 0;
+			const {store} = this;
+			for (let slot = 0; slot < store.length; slot++) {
+				const flow = store.flows[slot];
+				if (flow === undefined || store.isClosed(slot)) continue;
+				byProtocol[flow.proto] = (byProtocol[flow.proto] ?? 0) + 1;
+				if (flow.protonum === 6 && flow.state) {
+					byState[flow.state] = (byState[flow.state] ?? 0) + 1;
+				}
+
+				if (natKindOf(flow)) nat++;
+			}
+
+			this.totalsCache = {
+				version,
+				totals: {total: this.live, closed: this.closedCount, byProtocol, byState, nat},
+			};
+		}
+
+		return {...this.totalsCache.totals, eventsPerSecond: this.eventsPerSecond(now)};
+	}
+
+	/**
+	 * Events applied per second over the `eventWindowSeconds` whole seconds before the one
+	 * `now` falls in (the current second is still filling).
+	 */
+	eventsPerSecond(now: number): number {
+		const second = Math.floor(now / 1000);
+		let sum = 0;
+		for (let i = 0; i < this.eventSeconds.length; i++) {
+			const s = this.eventSeconds[i];
+			if (s < second && s >= second - this.windowSeconds) sum += this.eventCounts[i];
+		}
+
+		return sum / this.windowSeconds;
+	}
+
+	private countEvent(now: number): void {
+		const second = Math.floor(now / 1000);
+		const length = this.eventSeconds.length;
+		const i = ((second % length) + length) % length;
+		if (this.eventSeconds[i] !== second) {
+			this.eventSeconds[i] = second;
+			this.eventCounts[i] = 0;
+		}
+
+		this.eventCounts[i]++;
+	}
+
+	private makeRow(slot: number, now: number): FlowRow {
+		const {store} = this;
+		const expiresAt = store.get(slot, rowField.expiresAt);
+		return {
+			key: flowKey(store.flows[slot]!),
+			flow: store.flows[slot]!,
+			ttl: expiresAt === Number.POSITIVE_INFINITY ? expiresAt : Math.max(0, expiresAt - now) / 1000,
+			age: Math.max(0, now - store.get(slot, rowField.since)) / 1000,
+			rates: {
+				originalBytes: store.get(slot, rowField.originalByteRate),
+				originalPackets: store.get(slot, rowField.originalPacketRate),
+				replyBytes: store.get(slot, rowField.replyByteRate),
+				replyPackets: store.get(slot, rowField.replyPacketRate),
+			},
+			bytesPerSecond: store.bytesPerSecond(slot),
+			packetsPerSecond: store.packetsPerSecond(slot),
+			closed: store.isClosed(slot),
+			isNew: now < store.get(slot, rowField.newUntil),
+		};
+	}
+
+	/** The slot of the flow `key` names, or -1. */
+	private slotOfKey(key: string): number {
+		for (const slot of this.index.candidates(flowKeyId(key))) {
+			if (flowKey(this.store.flows[slot]!) === key) return slot;
+		}
+
+		return -1;
+	}
+
+	private add(flow: Flow, now: number, markNew: boolean): number {
+		const {store} = this;
+		const slot = store.allocate(flow, now);
+		this.index.insert(slot);
+		this.canonPending.push(slot);
+		this.live++;
+		store.observe(slot, flow, flow, now, this.timeConstantMs);
+		if (markNew) store.set(slot, rowField.newUntil, now + this.newMs);
+		this.membershipStamp++;
+		this.version++;
+		return slot;
+	}
+
+	private update(slot: number, incoming: Flow, now: number): void {
+		const merged = mergeFlow(this.store.flows[slot]!, incoming);
+		this.dirtyColumns |= this.store.observe(slot, incoming, merged, now, this.timeConstantMs);
+		this.version++;
+	}
+
+	private close(slot: number, now: number): void {
+		this.dirtyColumns |= this.store.close(slot, now);
+		this.live--;
+		this.closedCount++;
+		this.tombstoneSlots.push(slot);
+		this.tombstoneTimes.push(now);
+		this.version++;
+	}
+
+	private remove(slot: number): void {
+		const {store} = this;
+		if (store.isClosed(slot)) this.closedCount--;
+		else this.live--;
+		this.index.remove(slot);
+		store.release(slot);
+		if (this.inCanon[slot] === 1) {
+			this.inCanon[slot] = 0;
+			this.canonDrop[slot] = 1;
+			this.canonDrops++;
+		}
+
+		// Removal leaves every other row's filter result valid: fix the count, keep the bits.
+		if (!this.matchAll && this.matchBits[slot] === 1) this.matchCount--;
+		this.matchBits[slot] = 0;
+		this.removalStamp++;
+	}
+
+	/** Sizes the work arrays to the store; fresh arrays hold no order, so caches are dropped. */
+	private fitWorkArrays(): void {
+		const capacity = this.store.capacity;
+		if (capacity === this.capacity) return;
+		this.capacity = capacity;
+		this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(capacity));
+		this.values = new Float64Array(capacity);
+		this.scratch = new Int32Array(capacity);
+		this.canon = new Int32Array(capacity);
+		this.sorted = new Int32Array(capacity);
+		this.view = new Int32Array(capacity);
+		this.matchBits = new Uint8Array(capacity);
+		this.matched = new Int32Array(capacity);
+		this.inCanon = new Uint8Array(capacity);
+		this.canonDrop = new Uint8Array(capacity);
+		this.canonBuilt = false;
+		this.membershipStamp++;
+		this.version++;
+	}
+
+	/** Identity order of two slots: kernel id first (typed column), the full tuple on a tie. */
+	private compareSlots(a: number, b: number): number {
+		const ids = this.store.keyColumns[keyColumn.id];
+		if (ids[a] !== ids[b]) return ids[a] < ids[b] ? -1 : 1;
+		return compareFlowIdentity(this.store.flows[a]!, this.store.flows[b]!);
+	}
+
+	/**
+	 * Slots in identity order: the tie-breaker every sort starts from. Kept incrementally: a
+	 * few additions are merged in (binary search per flow), removals compacted out; a full
+	 * radix rebuild (~3 ms at 100k) only after many additions.
+	 */
+	private ensureCanon(): void {
+		this.fitWorkArrays();
+		const pending = this.canonPending;
+		if (this.canonBuilt && pending.length * 16 <= this.canonLength + 256) {
+			if (this.canonDrops > 0) {
+				let n = 0;
+				for (let i = 0; i < this.canonLength; i++) {
+					const slot = this.canon[i];
+					if (this.canonDrop[slot] === 1) this.canonDrop[slot] = 0;
+					else this.canon[n++] = slot;
+				}
+
+				this.canonLength = n;
+				this.canonDrops = 0;
+			}
+
+			if (pending.length > 0) this.mergeIntoCanon(pending);
+			pending.length = 0;
+			return;
+		}
+
+		const {store} = this;
+		let n = 0;
+		const ids = store.keyColumns[keyColumn.id];
+		this.inCanon.fill(0);
+		this.canonDrop.fill(0);
+		for (let slot = 0; slot < store.length; slot++) {
+			if (store.flows[slot] !== undefined) {
+				this.canon[n++] = slot;
+				this.inCanon[slot] = 1;
+			}
+		}
+
+		radixSort(this.canon, n, [ids], this.scratch);
+		// Ids are a 32-bit hash and collide: order runs of equal ids by the full identity.
+		for (let start = 0; start < n;) {
+			let end = start + 1;
+			while (end < n && ids[this.canon[end]] === ids[this.canon[start]]) end++;
+			if (end - start > 1) {
+				const run = Array.from(this.canon.subarray(start, end));
+				run.sort((a, b) => compareFlowIdentity(store.flows[a]!, store.flows[b]!));
+				this.canon.set(run, start);
+			}
+
+			start = end;
+		}
+
+		this.canonLength = n;
+		this.canonBuilt = true;
+		this.canonDrops = 0;
+		pending.length = 0;
+	}
+
+	private mergeIntoCanon(pending: readonly number[]): void {
+		const {flows} = this.store;
+		const added: number[] = [];
+		for (const slot of pending) {
+			// A slot added and removed (or reused) since the last merge may be listed twice.
+			if (flows[slot] !== undefined && this.inCanon[slot] === 0) {
+				this.inCanon[slot] = 1;
+				added.push(slot);
+			}
+		}
+
+		added.sort((a, b) => this.compareSlots(a, b));
+		const canon = this.canon;
+		const out = this.scratch;
+		let from = 0;
+		let to = 0;
+		for (const slot of added) {
+			let lo = from;
+			let hi = this.canonLength;
+			while (lo < hi) {
+				const mid = (lo + hi) >>> 1;
+				if (this.compareSlots(canon[mid], slot) < 0) lo = mid + 1;
+				else hi = mid;
+			}
+
+			out.set(canon.subarray(from, lo), to);
+			to += lo - from;
+			out[to++] = slot;
+			from = lo;
+		}
+
+		out.set(canon.subarray(from, this.canonLength), to);
+		to += this.canonLength - from;
+		this.canon = out;
+		this.scratch = canon;
+		this.canonLength = to;
+	}
+
+	/** Drops freed slots from `order[0..length)` keeping the rest in order; the new length. */
+	private compact(order: Int32Array, length: number): number {
+		const {flows} = this.store;
+		let n = 0;
+		for (let i = 0; i < length; i++) {
+			const slot = order[i];
+			if (flows[slot] !== undefined) order[n++] = slot;
+		}
+
+		return n;
+	}
+
+	private ensureSorted(column: SortColumn, reverse: boolean): void {
+		this.ensureCanon();
+		const fresh =
+			this.sortColumn === column &&
+			this.sortReverse === reverse &&
+			this.sortMembership === this.membershipStamp &&
+			(this.dirtyColumns & columnBit[column]) === 0;
+		if (fresh) {
+			if (this.sortRemoval !== this.removalStamp) {
+				this.sortedLength = this.compact(this.sorted, this.sortedLength);
+				this.sortRemoval = this.removalStamp;
+				this.orderStamp++;
+			}
+
+			return;
+		}
+
+		const n = this.canonLength;
+		this.sorted.set(this.canon.subarray(0, n));
+		const key = columnKey(column, reverse, this.store, this.chunks, this.values);
+		// Three head chunks cover a family rank and the top of an address; the rest only
+		// matters where those tie.
+		radixSortRefined(
+			this.sorted,
+			n,
+			key.chunks.slice(0, 3),
+			key.chunks.slice(3),
+			this.scratch,
+			key.flip,
+		);
+		this.sortedLength = n;
+		this.sortColumn = column;
+		this.sortReverse = reverse;
+		this.sortMembership = this.membershipStamp;
+		this.sortRemoval = this.removalStamp;
+		this.dirtyColumns = 0;
+		this.orderStamp++;
+		this.counters.sorts++;
+	}
+
+	private ensureMatched(filter: Filter | undefined, now: number): void {
+		this.fitWorkArrays();
+		if (filter === undefined || filter.terms.length === 0) {
+			if (!this.matchAll) {
+				this.matchAll = true;
+				this.matchFilter = undefined;
+				this.matchStamp++;
+			}
+
+			this.matchCount = this.live + this.closedCount;
+			return;
+		}
+
+		const fresh =
+			!this.matchAll &&
+			this.matchFilter === filter &&
+			this.matchVersion === this.version &&
+			(!filter.usesTime || this.matchNow === now);
+		if (fresh) return;
+		const {store} = this;
+		const words = new Map<string, Uint8Array>();
+		for (let i = 0; i < filter.words.length; i++) {
+			if (this.wordHits.length <= i) this.wordHits.push(new Uint8Array(this.capacity));
+			if (this.wordHits[i].length < this.capacity) this.wordHits[i] = new Uint8Array(this.capacity);
+			store.textIndex.search(filter.words[i], this.wordHits[i]);
+			words.set(filter.words[i], this.wordHits[i]);
+		}
+
+		const count = evaluateFilter(filter, store, now, this.matchBits, words);
+		this.matchAll = false;
+		this.matchFilter = filter;
+		this.matchVersion = this.version;
+		this.matchNow = now;
+		this.matchCount = count;
+		this.matchStamp++;
+		this.counters.filterPasses++;
+	}
+
+	private flowView(q: FlowQuery, now: number): {order: Int32Array; length: number} {
+		this.expire(now);
+		this.ensureSorted(q.sort, q.reverse ?? false);
+		this.ensureMatched(q.filter, now);
+		if (this.matchAll) return {order: this.sorted, length: this.sortedLength};
+		if (this.viewOrderStamp !== this.orderStamp || this.viewMatchStamp !== this.matchStamp) {
+			let n = 0;
+			const bits = this.matchBits;
+			for (let i = 0; i < this.sortedLength; i++) {
+				const slot = this.sorted[i];
+				if (bits[slot] === 1) this.view[n++] = slot;
+			}
+
+			this.viewLength = n;
+			this.viewOrderStamp = this.orderStamp;
+			this.viewMatchStamp = this.matchStamp;
+		}
+
+		return {order: this.view, length: this.viewLength};
+	}
+
+	private groupView(q: GroupQuery, now: number): {groups: GroupTable; order: Int32Array} {
+		this.expire(now);
+		this.ensureMatched(q.filter, now);
+		const cache = this.groupCache;
+		if (
+			cache?.by !== q.group ||
+			cache.matchStamp !== this.matchStamp ||
+			cache.version !== this.version + this.removalStamp
+		) {
+			const {store} = this;
+			let n = 0;
+			for (let slot = 0; slot < store.length; slot++) {
+				if (store.flows[slot] !== undefined && (this.matchAll || this.matchBits[slot] === 1)) {
+					this.matched[n++] = slot;
+				}
+			}
+
+			const work = {chunks: this.chunks, scratch: this.scratch};
+			groupSlots(store, this.matched, n, q.group, work, this.groups);
+			this.groupCache = {
+				by: q.group,
+				matchStamp: this.matchStamp,
+				version: this.version + this.removalStamp,
+			};
+			this.groupStamp++;
+			this.counters.groupings++;
+		}
+
+		const reverse = q.reverse ?? false;
+		let ordered = this.groupOrderCache;
+		if (
+			ordered?.stamp !== this.groupStamp ||
+			ordered.column !== q.sort ||
+			ordered.reverse !== reverse
+		) {
+			ordered = {
+				stamp: this.groupStamp,
+				column: q.sort,
+				reverse,
+				order: sortGroups(this.groups, q.sort, reverse),
+			};
+			this.groupOrderCache = ordered;
+		}
+
+		return {groups: this.groups, order: ordered.order};
+	}
+}

@@ -224,7 +224,8 @@ export async function runEvents(options: EventsOptions): Promise<number> {
 			process.stderr.write(`conntop: ${error.message}\n`);
 			stop(error.exitCode);
 		});
-		process.once('SIGINT', () => stop(0));
-		process.once('SIGTERM', () => stop(0));
+		// `on`, not `once`: a repeated Ctrl-C (see netns.ts) must not kill us mid-stop.
+		process.on('SIGINT', () => stop(0));
+		process.on('SIGTERM', () => stop(0));
 	});
 }

@@ -41,10 +41,11 @@ export async function reexecInNetns(path: string, label: string): Promise<number
 		stdio: 'inherit',
 		env: {...process.env, [netnsEnvironment]: label},
 	});
-	// Ctrl-C reaches the child through the terminal's process group already: only keep it
-	// from ending us first. SIGTERM and SIGHUP come to us alone, so pass them on.
-	process.on('SIGINT', () => undefined);
-	for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+	// Pass signals on and wait for the child to end: it restores the terminal. A Ctrl-C from a
+	// terminal reaches the child twice (once through its process group, once from us), so the
+	// child's handlers must tolerate repeats.
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+		process.on(signal, () => child.kill(signal));
 	return new Promise((resolve) => {
 		child.on('error', (error) => {
 			process.stderr.write(`conntop: could not run nsenter: ${error.message}\n`);

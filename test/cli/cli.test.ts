@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import {spawn, spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {after, before, describe, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import type {FlowJson} from '../../source/cli/flow-json.js';
+import {permissionMessage} from '../../source/kernel/kernel-error.js';
+import {parseConntrackList} from '../helpers/conntrack-list.js';
+import {assertFlowsMatchList, assertVariety} from '../helpers/compare-flows.js';
+import {TestNamespace} from '../helpers/netns.js';
+import {populateVariety, runTraffic} from '../helpers/populate.js';
+
+/** The built binary, as `npm start` and the package's bin run it (`npm test` builds first). */
+const binary = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+function conntop(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+	const result = spawnSync(process.execPath, [binary, ...args], {
+		encoding: 'utf8',
+		env: {...process.env, ...env},
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+describe('conntop as a process, in a namespace with real entries', () => {
+	let ns: TestNamespace;
+
+	before(() => {
+		assert.ok(existsSync(binary), 'dist/cli.js exists: run `npm run build` (npm test does)');
+		ns = TestNamespace.create('cli');
+		populateVariety(ns);
+	});
+
+	after(() => {
+		ns?.remove();
+	});
+
+	test('--once --json is valid JSON and equals conntrack -L for the same table', () => {
+		const {code, stdout, stderr} = conntop(['--netns', ns.name, '--once', '--json']);
+		assert.equal(code, 0, stderr);
+		const flows = JSON.parse(stdout) as FlowJson[];
+		const listed = parseConntrackList(ns.conntrack(['-L', '-o', 'extended,id,ktimestamp']));
+		assertVariety(assertFlowsMatchList(flows, listed));
+	});
+
+	test('--once text fits the width it is given, one line per flow under a title line', () => {
+		const count = Number(ns.conntrack(['-C']).trim());
+		for (const width of [80, 132, 200]) {
+			const {code, stdout} = conntop(['--netns', ns.name, '--once', '--width', String(width)]);
+			assert.equal(code, 0);
+			const lines = stdout.trimEnd().split('\n');
+			assert.equal(lines.length, count + 1, `title plus ${count} flows at width ${width}`);
+			for (const line of lines) assert.ok([...line].length <= width, `"${line}" fits ${width}`);
+			assert.match(lines[0], /Source/);
+			assert.ok(lines.some((line) => line.includes('10.1.0.2:443')));
+		}
+	});
+
+	test('--once --csv has a header row and one row per flow', () => {
+		const {code, stdout} = conntop(['--netns', ns.name, '--once', '--csv']);
+		assert.equal(code, 0);
+		const lines = stdout.trimEnd().split('\n');
+		assert.match(lines[0], /^id,family,proto,state,timeout,src,dst,sport,dport,/);
+		assert.equal(lines.length - 1, Number(ns.conntrack(['-C']).trim()));
+	});
+
+	test('--filter, --sort and -6 shape the output like the TUI', () => {
+		const udp = JSON.parse(
+			conntop(['--netns', ns.name, '--once', '--json', '-f', 'proto:udp']).stdout,
+		) as FlowJson[];
+		assert.ok(udp.length >= 3);
+		assert.ok(udp.every((flow) => flow.proto === 'udp'));
+		const v6 = JSON.parse(
+			conntop(['--netns', ns.name, '--once', '--json', '-6']).stdout,
+		) as FlowJson[];
+		assert.ok(v6.length >= 4 && v6.every((flow) => flow.family === 'ipv6'));
+		const byPort = JSON.parse(
+			conntop(['--netns', ns.name, '--once', '--json', '-s', 'dport', '-r', '-4']).stdout,
+		) as FlowJson[];
+		const ports = byPort.map((flow) => flow.original.dport ?? 0);
+		assert.deepEqual(
+			ports,
+			[...ports].sort((a, b) => b - a),
+		);
+	});
+
+	test('--netns takes the PID of a process inside the namespace', () => {
+		const sleeper = ns.spawn('sleep', ['30'], {stdio: 'ignore'});
+		try {
+			// `ip netns exec` execs sleep in place: wait until the pid's namespace is the test's.
+			const deadline = Date.now() + 5000;
+			let pid = '';
+			while (Date.now() < deadline) {
+				pid = spawnSync('pgrep', ['-n', '-x', 'sleep'], {encoding: 'utf8'}).stdout.trim();
+				if (
+					pid &&
+					spawnSync('ip', ['netns', 'identify', pid], {encoding: 'utf8'}).stdout.trim() === ns.name
+				)
+					break;
+				spawnSync('sleep', ['0.05']);
+			}
+
+			const {code, stdout, stderr} = conntop(['--netns', pid, '--once', '--json']);
+			assert.equal(code, 0, stderr);
+			assert.equal((JSON.parse(stdout) as FlowJson[]).length, Number(ns.conntrack(['-C']).trim()));
+		} finally {
+			sleeper.kill();
+		}
+	});
+
+	test('a closed stdout (| head) ends quietly with exit code 0', async () => {
+		const child = spawn(process.execPath, [binary, '--netns', ns.name, '--once'], {
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let stderr = '';
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (text: string) => {
+			stderr += text;
+		});
+		child.stdout.once('data', () => child.stdout.destroy());
+		const code = await new Promise((resolve) => child.on('exit', resolve));
+		assert.equal(code, 0);
+		assert.equal(stderr, '');
+	});
+});
+
+describe('conntop --events against a real connection', () => {
+	test('--events --json shows NEW and DESTROY of one loopback TCP connection', async () => {
+		const ns = TestNamespace.create('cliev');
+		try {
+			ns.sysctl('net.netfilter.nf_conntrack_tcp_timeout_time_wait', 1);
+			const child = spawn(
+				process.execPath,
+				[binary, '--netns', ns.name, '--events', '--json', '-f', 'dport:8097'],
+				{
+					stdio: ['ignore', 'pipe', 'pipe'],
+				},
+			);
+			let output = '';
+			child.stdout.setEncoding('utf8');
+			child.stdout.on('data', (text: string) => {
+				output += text;
+			});
+			// The stream subscribes before it prints anything; give the child time to start.
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			runTraffic(ns, ['tcp', '8097', '1']);
+			runTraffic(ns, ['tcp', '8098', '1']);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			ns.conntrack(['-L']);
+			const deadline = Date.now() + 5000;
+			while (!output.includes('"destroy"') && Date.now() < deadline)
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			child.kill('SIGINT');
+			const code = await new Promise((resolve) => {
+				const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+				child.on('exit', (exitCode) => {
+					clearTimeout(guard);
+					resolve(exitCode);
+				});
+			});
+			assert.equal(code, 0);
+			const events = output
+				.trim()
+				.split('\n')
+				.map((line) => JSON.parse(line) as {event: string; time: string; flow: FlowJson});
+			assert.equal(events[0].event, 'new');
+			assert.equal(events.at(-1)!.event, 'destroy');
+			assert.ok(
+				events.every((event) => event.flow.original.dport === 8097),
+				'the filter kept port 8098 out',
+			);
+			assert.ok(!Number.isNaN(Date.parse(events[0].time)));
+			assert.equal(events[0].flow.state, 'SYN_SENT');
+		} finally {
+			ns.remove();
+		}
+	});
+});
+
+describe('bad input gets one clear message and its exit code', () => {
+	const cases: Array<{name: string; args: string[]; code: number; message: RegExp}> = [
+		{name: 'an unknown flag', args: ['--bogus'], code: 2, message: /Unknown flag/},
+		{
+			name: 'an unknown sort column',
+			args: ['--once', '-s', 'speed'],
+			code: 2,
+			message: /unknown sort column "speed": use one of proto, src/,
+		},
+		{
+			name: 'an unknown group-by key',
+			args: ['--once', '-g', 'colour'],
+			code: 2,
+			message: /unknown group-by key "colour"/,
+		},
+		{
+			name: 'a bad filter',
+			args: ['--once', '-f', 'dport:http'],
+			code: 2,
+			message: /bad filter: .*\n {2}dport:http\n {8}\^/,
+		},
+		{
+			name: 'json and csv together',
+			args: ['--once', '--json', '--csv'],
+			code: 2,
+			message: /--json and --csv exclude each other/,
+		},
+		{
+			name: '-4 and -6 together',
+			args: ['--once', '-4', '-6'],
+			code: 2,
+			message: /-4 and -6 exclude each other/,
+		},
+		{
+			name: 'a width without --once',
+			args: ['--width', '80'],
+			code: 2,
+			message: /--width goes with --once/,
+		},
+		{
+			name: 'a namespace that does not exist',
+			args: ['--netns', 'no-such-ns', '--once'],
+			code: 2,
+			message: /no network namespace by that name/,
+		},
+		{
+			name: 'a stray argument',
+			args: ['--once', 'extra'],
+			code: 2,
+			message: /unexpected argument "extra"/,
+		},
+	];
+	for (const {name, args, code, message} of cases) {
+		test(`${name} exits ${code} with a message`, () => {
+			const result = conntop(args);
+			assert.equal(result.code, code, result.stderr);
+			assert.match(result.stderr, message);
+			assert.equal(result.stdout, '');
+		});
+	}
+
+	test('not root exits 77 with the sentence that says to run as root', () => {
+		const ns = TestNamespace.create('clinoroot');
+		try {
+			const result = spawnSync(
+				'ip',
+				[
+					'netns',
+					'exec',
+					ns.name,
+					'setpriv',
+					'--reuid=nobody',
+					'--regid=nogroup',
+					'--clear-groups',
+					'--inh-caps=-all',
+					process.execPath,
+					binary,
+					'--once',
+				],
+				{encoding: 'utf8'},
+			);
+			assert.equal(result.status, 77, result.stderr);
+			assert.equal(result.stderr.trim(), `conntop: ${permissionMessage}`);
+		} finally {
+			ns.remove();
+		}
+	});
+
+	test('--help prints the usage reference and --version the version', () => {
+		const help = conntop(['--help']);
+		assert.equal(help.code, 0);
+		assert.match(help.stdout, /Usage\n\s+\$ sudo conntop \[options\]/);
+		assert.match(help.stdout, /--netns NAME\|PID/);
+		const version = conntop(['--version']);
+		assert.equal(version.code, 0);
+		assert.match(version.stdout.trim(), /^\d+\.\d+\.\d+$/);
+	});
+});

@@ -13,7 +13,7 @@ export type NumberKind = 'port' | 'integer' | 'size' | 'duration';
 
 const hints: Readonly<Record<NumberKind, string>> = {
 	port: 'ports are whole numbers 0-65535; ranges like 1000-2000',
-	integer: 'write a whole number, decimal or hex, e.g. mark=0x10',
+	integer: 'a whole number, decimal or hex: mark=16 or mark=0x10',
 	size: 'numbers take k, M, G, T (x1000) or Ki, Mi, Gi, Ti (x1024), e.g. bytes>1M or rate>10k',
 	duration: 'seconds, or with s, m, h, d (age>5m), or as shown (ttl<1:30, 4d23:59:59)',
 };
@@ -99,25 +99,29 @@ function parseDuration(text: string, lower: string): ValueResult<number> {
 }
 
 /**
- * `text` (lowercase) as one of `names` (lowercase): an exact name, else the only name it is a
- * prefix of, so people in a hurry can type `state:est` or `flag:assu`. `what` names the
- * vocabulary in messages.
+ * `text` as one of `names` (lowercase): an exact name, else the only name it is a prefix of,
+ * so people in a hurry can type `state:est` or `flag:assu`. `preferred` names are tried first
+ * (TCP states before SCTP/DCCP ones: `state:time` is TIME_WAIT, not DCCP's TIMEWAIT). `what`
+ * names the vocabulary in messages.
  */
 export function resolveName(
 	text: string,
 	names: readonly string[],
 	what: string,
+	preferred: readonly string[] = [],
 ): ValueResult<string> {
 	const lower = text.toLowerCase();
 	if (names.includes(lower)) return {ok: true, value: lower};
-	const candidates = names.filter((name) => name.startsWith(lower));
-	if (candidates.length === 1) return {ok: true, value: candidates[0]};
-	if (candidates.length > 1) {
-		return {
-			ok: false,
-			message: `${what} '${text}' is ambiguous: ${candidates.join(', ')}`,
-			hint: 'type more letters',
-		};
+	for (const tier of [preferred, names]) {
+		const candidates = tier.filter((name) => name.startsWith(lower));
+		if (candidates.length === 1) return {ok: true, value: candidates[0]};
+		if (candidates.length > 1) {
+			return {
+				ok: false,
+				message: `${what} '${text}' is ambiguous: ${candidates.join(', ')}`,
+				hint: 'type more letters',
+			};
+		}
 	}
 
 	return {ok: false, message: `unknown ${what} '${text}'`, hint: `one of: ${names.join(' ')}`};

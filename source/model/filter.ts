@@ -151,9 +151,12 @@ const examples: Readonly<Record<FilterField, string>> = {
 };
 
 const stateNames = [...new Set([...tcpStates, ...otherStates])].map((name) => name.toLowerCase());
+const tcpStateNames = tcpStates.map((name) => name.toLowerCase());
 const flagNames = Object.keys(flagBits);
 const protocolNames = Object.keys(protocolNumbers);
 const natKinds = ['snat', 'dnat', 'both', 'any', 'none'];
+/** `key=` prefixes of `flowText` that are no field. */
+const textKeys = ['type', 'code', 'id', 'helper'];
 
 class ParseError extends Error {
 	constructor(readonly info: FilterError) {
@@ -244,6 +247,10 @@ function parseNumberAlternative(text: string, position: number, kind: NumberKind
 	// A dash separates a range; values themselves are never negative.
 	const dash = text.indexOf('-');
 	if (dash === -1) return {op: '=', value: unwrap(parseNumber(text, kind), position)};
+	if (dash === 0 || dash === text.length - 1) {
+		fail(`range '${text}' needs a number on each side`, position, 'e.g. 1000-2000');
+	}
+
 	const lo = unwrap(parseNumber(text.slice(0, dash), kind), position);
 	const hi = unwrap(parseNumber(text.slice(dash + 1), kind), position + dash + 1);
 	if (lo > hi) {
@@ -297,7 +304,7 @@ function parseFieldTerm(
 
 		case 'state': {
 			const states = alts.map(([text, at]) =>
-				unwrap(resolveName(text, stateNames, 'state'), at).toUpperCase(),
+				unwrap(resolveName(text, stateNames, 'state', tcpStateNames), at).toUpperCase(),
 			);
 			return {...base, kind: 'state', states};
 		}
@@ -350,6 +357,11 @@ function parseTerm(source: string, position: number): FilterTerm {
 		const value = comparison[3];
 		const opPosition = at + comparison[1].length;
 		const valuePosition = opPosition + op.length;
+		// `type=8`, `helper=ftp`: row text that looks like a comparison is searched as a word.
+		if (!isField(name) && op === '=' && textKeys.includes(name)) {
+			return {...base, kind: 'word', word: body.toLowerCase()};
+		}
+
 		if (!isField(name)) unknownField(name, at);
 		// `=` reads as `:` (conntrack prints `src=10.0.0.1`), lists and ranges included.
 		if (op === '=') return parseFieldTerm(name, value, valuePosition, base);
@@ -620,8 +632,10 @@ function termPredicate(term: FilterTerm): Predicate {
  *   `age` (whole seconds since the kernel's start time or first seen), `bytes` and `packets`
  *   (both directions), `rate` (bytes/s, both directions), `mark`, `zone`, `sport`, `dport`,
  *   `port`. Sizes take k/M/G/T (x1000) or Ki/Mi/Gi/Ti (x1024); durations s/m/h/d or `m:ss`.
- * - Any other word matches case-insensitively anywhere in `flowText` of the flow. Words that
- *   look like `name:` with an unknown name are errors, unless they are IPv6 addresses.
+ * - Any other word matches case-insensitively anywhere in `flowText` of the flow, and so do
+ *   `type=`, `code=`, `id=` and `helper=` words, which that text contains. Other words that
+ *   look like `name:value` or `name=value` with an unknown name are errors (typos get a
+ *   "did you mean"), unless they are IPv6 addresses.
  */
 export function parseFilter(text: string): FilterResult {
 	const terms: FilterTerm[] = [];

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import fc from 'fast-check';
+import {compareFlowIdentity, flowKey, flowKeyId} from '../../source/model/key.js';
+import {mergeFlow} from '../../source/model/merge.js';
+import {sameIdentity} from '../../source/model/slot-index.js';
+import {arbitraryFlow, makeFlow} from '../helpers/synthetic-flows.js';
+
+describe('flowKey', () => {
+	test('is the same for every message about one entry, whatever optional fields they carry', () => {
+		const dump = makeFlow({id: 7, packets: [1, 2], bytes: [3, 4], mark: 5});
+		const event = {...makeFlow({id: 7}), status: undefined, state: undefined, timeout: undefined};
+		assert.equal(flowKey(dump), flowKey(event));
+	});
+
+	test('tells apart entries that share a kernel id', () => {
+		const a = makeFlow({id: 7, sport: 1000});
+		const b = makeFlow({id: 7, sport: 1001});
+		assert.notEqual(flowKey(a), flowKey(b));
+		assert.notEqual(flowKey(a), flowKey(makeFlow({id: 7, sport: 1000, zone: 1})));
+		assert.notEqual(flowKey(a), flowKey(makeFlow({id: 7, sport: 1000, proto: 'udp'})));
+		assert.notEqual(flowKey(a), flowKey(makeFlow({id: 8, sport: 1000})));
+	});
+
+	test('keeps IPv4 and IPv6 keys apart by length', () => {
+		assert.equal(flowKey(makeFlow()).length, 14);
+		assert.equal(flowKey(makeFlow({src: '2001:db8::1', dst: '2001:db8::2'})).length, 26);
+	});
+
+	test('carries the kernel id for lookups', () => {
+		assert.equal(flowKeyId(flowKey(makeFlow({id: 0xdeadbeef}))), 0xdeadbeef);
+	});
+
+	test('is equal exactly when compareFlowIdentity and sameIdentity say the flows are one', () => {
+		fc.assert(
+			fc.property(arbitraryFlow, arbitraryFlow, (a, b) => {
+				const same = flowKey(a) === flowKey(b);
+				assert.equal(compareFlowIdentity(a, b) === 0, same);
+				assert.equal(sameIdentity(a, b), same);
+				assert.equal(Math.sign(compareFlowIdentity(a, b)), -Math.sign(compareFlowIdentity(b, a)));
+			}),
+		);
+	});
+});
+
+describe('mergeFlow', () => {
+	test('keeps the stored value of every field the message leaves undefined', () => {
+		const stored = makeFlow({packets: [1, 1], bytes: [10, 10], mark: 3, helper: 'ftp', start: 5});
+		const update = {
+			...makeFlow({state: 'TIME_WAIT', timeout: 120}),
+			counters: undefined,
+			mark: undefined,
+			status: undefined,
+		};
+		const merged = mergeFlow(stored, update);
+		assert.equal(merged.state, 'TIME_WAIT');
+		assert.equal(merged.timeout, 120);
+		assert.equal(merged.mark, 3);
+		assert.equal(merged.helper, 'ftp');
+		assert.equal(merged.start, 5);
+		assert.equal(merged.status, stored.status);
+		assert.deepEqual(merged.counters, stored.counters);
+	});
+
+	test('takes null as a value, not a gap', () => {
+		const merged = mergeFlow(
+			makeFlow({proto: 'udp', state: 'ESTABLISHED'}),
+			makeFlow({proto: 'udp', state: null}),
+		);
+		assert.equal(merged.state, null);
+	});
+
+	test('returns the incoming flow itself when it lacks nothing', () => {
+		const incoming = makeFlow({mark: 1});
+		assert.equal(mergeFlow(makeFlow(), incoming), incoming);
+	});
+});

@@ -339,7 +339,8 @@ function filterKey(
 				return message(state, 'the filter has an error: fix it, or Esc to clear', now, 'warning');
 			}
 
-			const filter = prompt.live && prompt.live.terms.length > 0 ? prompt.live : undefined;
+			const newest = prompt.next ? prompt.next.filter : prompt.live;
+			const filter = newest && newest.terms.length > 0 ? newest : undefined;
 			return {...state, filter, prompt: undefined};
 		}
 
@@ -361,8 +362,12 @@ function filterKey(
 	return {
 		...state,
 		prompt: parsed.ok
-			? {text, live: parsed.filter.terms.length > 0 ? parsed.filter : undefined}
-			: {text, error: parsed.error, live: prompt.live},
+			? {
+					text,
+					live: prompt.live,
+					next: {filter: parsed.filter.terms.length > 0 ? parsed.filter : undefined},
+				}
+			: {text, error: parsed.error, live: prompt.live, next: prompt.next},
 	};
 }
 

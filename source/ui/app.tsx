@@ -31,7 +31,14 @@ import {troubleRates, type StatsSample} from './kernel-rates.js';
 import {bindings, footerHints, keyLabel, keyNames} from './keymap.js';
 import {ConfirmView, DetailView, HelpView} from './overlays.js';
 import {SegmentLine} from './segment-line.js';
-import {initialState, resolveView, viewTime, type ResolvedView, type UiState} from './state.js';
+import {
+	initialState,
+	promoteFilter,
+	resolveView,
+	viewTime,
+	type ResolvedView,
+	type UiState,
+} from './state.js';
 import {paint} from './paint.js';
 import {padCell} from './text.js';
 import type {TuiDeps, TuiOptions} from './types.js';
@@ -180,6 +187,17 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			feed.off('event', onEvent);
 		};
 	}, [deps, redraw.request]);
+
+	useEffect(() => {
+		if (!state.prompt?.next) return;
+		// After this frame is on the terminal: the key's echo first, the filter pass after.
+		const timer = setTimeout(() => {
+			setState((current) => promoteFilter(current));
+		}, 0);
+		return () => {
+			clearTimeout(timer);
+		};
+	}, [state.prompt]);
 
 	const run = (effect: Effect) => {
 		switch (effect.kind) {

@@ -153,7 +153,9 @@ describe('runTui', () => {
 				() => stripAnsi(stdout.output),
 				(t) => t.includes('10.0.0.1:1111'),
 			);
-			process.emit('uncaughtException', new Error('kaboom'), 'uncaughtException');
+			for (const listener of process.listeners('uncaughtException')) {
+				listener(new Error('kaboom'), 'uncaughtException');
+			}
 			assert.equal(await exit, 1);
 			assert.ok(stdout.output.endsWith(leaveSequence));
 			assert.match(stderr, /conntop crashed: Error: kaboom/);

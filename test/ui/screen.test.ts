@@ -114,7 +114,20 @@ describe('Screen', () => {
 	test('a style change alone repaints the cells with their new style', () => {
 		const before = parseCells('ab', 10);
 		const after = parseCells('\u001B[7mab\u001B[27m', 10);
-		assert.equal(diffLine(0, before, after), '\u001B[1;1H\u001B[0;7mab\u001B[0m');
+		assert.deepEqual(diffLine(0, before, after), {
+			out: '\u001B[1;1H\u001B[0;7mab',
+			style: '\u001B[0;7m',
+		});
+	});
+
+	test('rows of one style share one SGR sequence', () => {
+		const terminal = new FakeTerminal();
+		const screen = new Screen(terminal, {synchronized: false});
+		screen.enter();
+		screen.write('\u001B[32mrow 1 4:59\u001B[39m\n\u001B[32mrow 2 4:59\u001B[39m');
+		terminal.take();
+		screen.write('\u001B[32mrow 1 4:58\u001B[39m\n\u001B[32mrow 2 4:58\u001B[39m');
+		assert.equal(terminal.take(), '\u001B[1;10H\u001B[0;32m8\u001B[2;10H8\u001B[0m');
 	});
 
 	test('after a resize the next frame repaints everything and resize is passed on', () => {

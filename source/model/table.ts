@@ -137,6 +137,8 @@ export interface TableStats {
 	readonly filterPasses: number;
 	/** Group aggregations. */
 	readonly groupings: number;
+	/** Full builds of the text index bare words search. */
+	readonly textIndexBuilds: number;
 }
 
 const initialCapacity = 1024;
@@ -245,7 +247,7 @@ export class FlowTable {
 
 	/** Work counters since construction. */
 	get stats(): TableStats {
-		return {...this.counters};
+		return {...this.counters, textIndexBuilds: this.store.textIndex.rebuilds};
 	}
 
 	/**

@@ -18,7 +18,7 @@ export class TextIndex {
 	private stale = 0;
 	private built = false;
 
-	/** Full rebuilds so far, for tests. */
+	/** Full builds so far, for tests. */
 	rebuilds = 0;
 
 	constructor(private readonly store: FlowStore) {}

@@ -1,0 +1,464 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import fc from 'fast-check';
+import type {Address, Flow, FlowEvent} from '../../source/flow.js';
+import {parseFilter, type Filter} from '../../source/model/filter.js';
+import {flowKey} from '../../source/model/key.js';
+import {mergeFlow} from '../../source/model/merge.js';
+import {sortColumns, type SortColumn} from '../../source/model/sort-keys.js';
+import {FlowTable} from '../../source/model/table.js';
+import {
+	arbitraryFlow,
+	makeFlow,
+	syntheticEvents,
+	syntheticFlows,
+} from '../helpers/synthetic-flows.js';
+
+const t0 = 1_700_000_000_000;
+
+const stateOrder = [
+	'NONE',
+	'SYN_SENT',
+	'SYN_RECV',
+	'ESTABLISHED',
+	'FIN_WAIT',
+	'CLOSE_WAIT',
+	'LAST_ACK',
+	'TIME_WAIT',
+	'CLOSE',
+	'SYN_SENT2',
+	'CLOSED',
+	'COOKIE_WAIT',
+];
+
+function address(value: Address | undefined): bigint[] {
+	if (value === undefined) return [0n, 0n];
+	if (typeof value === 'number') return [1n, BigInt(value)];
+	return [2n, BigInt(`0x${Buffer.from(value).toString('hex')}`)];
+}
+
+function natOf(flow: Flow): {rank: bigint; address: Address | undefined} {
+	const status = flow.status ?? 0;
+	const same = (a: Address, b: Address) => address(a)[1] === address(b)[1];
+	let kind = flow.nat;
+	if (kind === undefined) {
+		const snat =
+			(status & 16) !== 0 ||
+			!same(flow.reply.dst, flow.original.src) ||
+			flow.reply.dport !== flow.original.sport;
+		const dnat =
+			(status & 32) !== 0 ||
+			!same(flow.reply.src, flow.original.dst) ||
+			flow.reply.sport !== flow.original.dport;
+		kind = snat && dnat ? 'both' : snat ? 'snat' : dnat ? 'dnat' : null;
+	}
+
+	if (kind === null) return {rank: 0n, address: undefined};
+	return {
+		rank: kind === 'snat' ? 1n : kind === 'dnat' ? 2n : 3n,
+		address: kind === 'dnat' ? flow.reply.src : flow.reply.dst,
+	};
+}
+
+/** What a table knows about a row besides its flow, as the reference needs it. */
+interface Known {
+	readonly expiresAt: number;
+	readonly since: number;
+	readonly rate: number;
+}
+
+function columnValue(column: SortColumn, flow: Flow, known: Known): Array<bigint | number> {
+	const c = flow.counters;
+	switch (column) {
+		case 'proto':
+			return [flow.protonum];
+		case 'src':
+			return address(flow.original.src);
+		case 'dst':
+			return address(flow.original.dst);
+		case 'sport':
+			return [flow.original.sport];
+		case 'dport':
+			return [flow.original.dport];
+		case 'state': {
+			const state = flow.state;
+			if (state === undefined || state === null) return [101];
+			const rank = stateOrder.indexOf(state);
+			return [rank === -1 ? 100 : rank];
+		}
+
+		case 'ttl':
+			return [known.expiresAt];
+		case 'packets':
+			return [c ? c.original.packets + c.reply.packets : 0];
+		case 'bytes':
+			return [c ? c.original.bytes + c.reply.bytes : 0];
+		case 'rate':
+			return [known.rate];
+		case 'age':
+			return [-known.since];
+		case 'mark':
+			return [(flow.mark ?? 0) >>> 0];
+		case 'zone':
+			return [flow.zone];
+		case 'nat': {
+			const nat = natOf(flow);
+			return [nat.rank, ...address(nat.address)];
+		}
+	}
+}
+
+function compareValues(a: Array<bigint | number>, b: Array<bigint | number>): number {
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+function identity(flow: Flow): Array<bigint | number> {
+	const o = flow.original;
+	return [
+		flow.id >>> 0,
+		flow.zone,
+		flow.protonum,
+		...address(o.src),
+		...address(o.dst),
+		o.sport,
+		o.dport,
+		o.icmpType,
+		o.icmpCode,
+		o.icmpId,
+	];
+}
+
+/** The specified order: the column (flipped by reverse), then identity ascending. */
+function referenceOrder(
+	rows: Array<{key: string; flow: Flow; known: Known}>,
+	column: SortColumn,
+	reverse: boolean,
+): string[] {
+	return [...rows]
+		.sort((a, b) => {
+			const byColumn = compareValues(
+				columnValue(column, a.flow, a.known),
+				columnValue(column, b.flow, b.known),
+			);
+			if (byColumn !== 0) return reverse ? -byColumn : byColumn;
+			return compareValues(identity(a.flow), identity(b.flow));
+		})
+		.map((row) => row.key);
+}
+
+function stored(flows: readonly Flow[]): Array<{key: string; flow: Flow; known: Known}> {
+	const byKey = new Map<string, Flow>();
+	for (const flow of flows) {
+		const key = flowKey(flow);
+		const previous = byKey.get(key);
+		byKey.set(key, previous ? mergeFlow(previous, flow) : flow);
+	}
+
+	return [...byKey].map(([key, flow]) => ({
+		key,
+		flow,
+		known: {
+			expiresAt: flow.timeout === undefined ? Number.POSITIVE_INFINITY : t0 + flow.timeout * 1000,
+			since: flow.start ?? t0,
+			rate: 0,
+		},
+	}));
+}
+
+function keys(
+	table: FlowTable,
+	sort: SortColumn,
+	reverse = false,
+	now = t0,
+	filter?: Filter,
+): string[] {
+	return table
+		.query({sort, reverse, rows: Number.POSITIVE_INFINITY, filter}, now)
+		.rows.map((row) => row.key);
+}
+
+const column = fc.constantFrom(...sortColumns);
+
+describe('sorting by every column', () => {
+	test('gives the specified total order: the column, then flow identity', () => {
+		fc.assert(
+			fc.property(
+				fc.array(arbitraryFlow, {maxLength: 60}),
+				column,
+				fc.boolean(),
+				(flows, sort, reverse) => {
+					const table = new FlowTable();
+					table.applySnapshot(flows, t0);
+					assert.deepEqual(
+						keys(table, sort, reverse),
+						referenceOrder(stored(flows), sort, reverse),
+					);
+				},
+			),
+			{numRuns: 300},
+		);
+	});
+
+	test('does not depend on the order flows arrived in', () => {
+		fc.assert(
+			fc.property(
+				fc
+					.uniqueArray(arbitraryFlow, {maxLength: 60, selector: flowKey})
+					.chain((flows) =>
+						fc.tuple(fc.constant(flows), fc.shuffledSubarray(flows, {minLength: flows.length})),
+					),
+				column,
+				fc.boolean(),
+				([flows, shuffled], sort, reverse) => {
+					const a = new FlowTable();
+					const b = new FlowTable();
+					a.applySnapshot(flows, t0);
+					b.applyEvents(
+						shuffled.map((flow): FlowEvent => ({type: 'update', flow, time: t0})),
+						t0,
+					);
+					assert.deepEqual(keys(b, sort, reverse), keys(a, sort, reverse));
+				},
+			),
+			{numRuns: 200},
+		);
+	});
+
+	test('reversed, gives the exact reverse where values differ and keeps ties in identity order', () => {
+		fc.assert(
+			fc.property(fc.array(arbitraryFlow, {maxLength: 60}), column, (flows, sort) => {
+				const table = new FlowTable();
+				table.applySnapshot(flows, t0);
+				const rows = new Map(stored(flows).map((row) => [row.key, row]));
+				const value = (key: string) =>
+					JSON.stringify(columnValue(sort, rows.get(key)!.flow, rows.get(key)!.known), (_, v) =>
+						typeof v === 'bigint' ? String(v) : v,
+					);
+				const forward = keys(table, sort);
+				const backward = keys(table, sort, true);
+				// Runs of equal values, in forward order: reversing lists the runs backwards, each run as is.
+				const runs: string[][] = [];
+				for (const key of forward) {
+					if (runs.length > 0 && value(runs.at(-1)![0]) === value(key)) runs.at(-1)!.push(key);
+					else runs.push([key]);
+				}
+
+				assert.deepEqual(backward, runs.reverse().flat());
+			}),
+			{numRuns: 200},
+		);
+	});
+
+	test('stays correct through any sequence of events, incremental updates included', () => {
+		const event = fc.record({
+			type: fc.constantFrom('new', 'update', 'update', 'destroy' as const),
+			flow: arbitraryFlow,
+			advance: fc.integer({min: 0, max: 2500}),
+		});
+		fc.assert(
+			fc.property(
+				fc.array(arbitraryFlow, {maxLength: 30}),
+				fc.array(event, {maxLength: 40}),
+				column,
+				fc.boolean(),
+				(initial, events, sort, reverse) => {
+					fc.pre(!['ttl', 'age', 'rate'].includes(sort));
+					const table = new FlowTable();
+					let now = t0;
+					table.applySnapshot(initial, now);
+					const live = [...initial];
+					for (const [i, {type, flow, advance}] of events.entries()) {
+						now += advance;
+						// Half the events are about flows already in the table.
+						const target =
+							i % 2 === 0 && live.length > 0
+								? {
+										...live[i % live.length],
+										state: flow.state,
+										counters: flow.counters,
+										mark: flow.mark,
+									}
+								: flow;
+						table.applyEvent({type, flow: target, time: now}, now);
+						live.push(target);
+						if (i % 5 === 0) keys(table, sort, reverse, now);
+					}
+
+					const rows = table
+						.query({sort, reverse, rows: Number.POSITIVE_INFINITY}, now)
+						.rows.map((row) => ({
+							key: row.key,
+							flow: row.flow,
+							known: {expiresAt: 0, since: 0, rate: 0},
+						}));
+					assert.deepEqual(
+						rows.map((row) => row.key),
+						referenceOrder(rows, sort, reverse),
+					);
+				},
+			),
+			{numRuns: 200},
+		);
+	});
+});
+
+describe('large tables', () => {
+	test('keep the specified order as the store grows and events pour in', () => {
+		const flows = syntheticFlows(3000, 5);
+		const table = new FlowTable();
+		table.applySnapshot(flows, t0);
+		for (const sort of ['src', 'bytes', 'dport'] as const) keys(table, sort);
+		let now = t0;
+		for (let i = 0; i < 3; i++) {
+			now += 1000;
+			table.applyEvents(syntheticEvents(flows, 1000, 40 + i, now), now);
+			for (const sort of ['src', 'bytes', 'dport', 'nat'] as const) {
+				const rows = table.query({sort, rows: Number.POSITIVE_INFINITY}, now).rows.map((row) => ({
+					key: row.key,
+					flow: row.flow,
+					known: {expiresAt: 0, since: 0, rate: 0},
+				}));
+				assert.deepEqual(
+					rows.map((row) => row.key),
+					referenceOrder(rows, sort, false),
+					sort,
+				);
+			}
+		}
+	});
+});
+
+describe('column orders', () => {
+	test('addresses sort numerically, IPv4 before IPv6', () => {
+		const table = new FlowTable();
+		const flows = [
+			makeFlow({id: 1, src: '2001:db8::1', dst: '2001:db8::2'}),
+			makeFlow({id: 2, src: '10.0.0.10'}),
+			makeFlow({id: 3, src: '10.0.0.2'}),
+			makeFlow({id: 4, src: '9.255.255.255'}),
+		];
+		table.applySnapshot(flows, t0);
+		assert.deepEqual(
+			table.query({sort: 'src', rows: 10}, t0).rows.map((row) => row.flow.id),
+			[4, 3, 2, 1],
+		);
+	});
+
+	test('states sort by how far a connection got, not alphabetically, stateless last', () => {
+		const table = new FlowTable();
+		const states = ['TIME_WAIT', 'ESTABLISHED', null, 'SYN_SENT', 'CLOSE'];
+		table.applySnapshot(
+			states.map((state, id) => makeFlow({id, state})),
+			t0,
+		);
+		assert.deepEqual(
+			table.query({sort: 'state', rows: 10}, t0).rows.map((row) => row.flow.state),
+			['SYN_SENT', 'ESTABLISHED', 'TIME_WAIT', 'CLOSE', null],
+		);
+	});
+
+	test('ttl sorts by when flows expire, whenever their timeouts were read', () => {
+		const table = new FlowTable();
+		table.applySnapshot([makeFlow({id: 1, timeout: 100})], t0);
+		table.applyEvent(
+			{type: 'update', flow: makeFlow({id: 2, timeout: 50}), time: t0 + 60_000},
+			t0 + 60_000,
+		);
+		// Expiry: #1 at t0+100 s, #2 at t0+110 s, though #2 reported the smaller timeout.
+		assert.deepEqual(
+			table.query({sort: 'ttl', rows: 10}, t0 + 60_000).rows.map((row) => [row.flow.id, row.ttl]),
+			[
+				[1, 40],
+				[2, 50],
+			],
+		);
+	});
+
+	test('age sorts youngest first, by kernel start time when known', () => {
+		const table = new FlowTable();
+		table.applySnapshot([makeFlow({id: 1}), makeFlow({id: 2, start: t0 - 5000})], t0);
+		table.applyEvent({type: 'new', flow: makeFlow({id: 3}), time: t0 + 1000}, t0 + 1000);
+		assert.deepEqual(
+			table.query({sort: 'age', rows: 10}, t0 + 2000).rows.map((row) => [row.flow.id, row.age]),
+			[
+				[3, 1],
+				[1, 2],
+				[2, 7],
+			],
+		);
+	});
+});
+
+describe('the cached order', () => {
+	function filled(): FlowTable {
+		const table = new FlowTable();
+		table.applySnapshot(
+			Array.from({length: 50}, (_, id) =>
+				makeFlow({id, sport: 1000 + id, packets: [id, 0], bytes: [id * 100, 0], timeout: id}),
+			),
+			t0,
+		);
+		return table;
+	}
+
+	test('is not re-sorted or re-filtered by a redraw of an unchanged table, even a second later', () => {
+		const table = filled();
+		const filter = (parseFilter('proto:tcp') as {filter: Filter}).filter;
+		table.query({sort: 'bytes', filter, rows: 10}, t0);
+		const before = table.stats;
+		table.query({sort: 'bytes', filter, rows: 10}, t0);
+		table.query({sort: 'bytes', filter, rows: 10, offset: 10}, t0 + 1000);
+		assert.equal(table.stats.sorts, before.sorts);
+		assert.equal(table.stats.filterPasses, before.filterPasses);
+	});
+
+	test('is not re-sorted by the clock when sorted by ttl; a ttl filter is re-run, the order kept', () => {
+		const table = filled();
+		const filter = (parseFilter('ttl<20') as {filter: Filter}).filter;
+		const first = keys(table, 'ttl', false, t0, filter);
+		const sorts = table.stats.sorts;
+		const second = keys(table, 'ttl', false, t0 + 5000, filter);
+		assert.equal(table.stats.sorts, sorts);
+		assert.equal(first.length, 20);
+		assert.equal(second.length, 25);
+		assert.deepEqual(second.slice(0, 20), first);
+	});
+
+	test('is re-sorted when a sort key changes, and only then', () => {
+		const table = filled();
+		keys(table, 'sport');
+		const sorts = table.stats.sorts;
+		table.applyEvent(
+			{
+				type: 'update',
+				flow: {...makeFlow({id: 7, sport: 1007, packets: [500, 0], bytes: [1, 1]})},
+				time: t0,
+			},
+			t0,
+		);
+		keys(table, 'sport');
+		assert.equal(table.stats.sorts, sorts, 'counters do not move the sport order');
+		keys(table, 'bytes');
+		assert.equal(table.stats.sorts, sorts + 1, 'switching column sorts');
+		table.applyEvent(
+			{
+				type: 'update',
+				flow: makeFlow({id: 7, sport: 1007, packets: [600, 0], bytes: [2, 2]}),
+				time: t0,
+			},
+			t0,
+		);
+		keys(table, 'bytes');
+		assert.equal(table.stats.sorts, sorts + 2, 'changed bytes re-sort by bytes');
+	});
+
+	test('drops expired tombstones without re-sorting', () => {
+		const table = filled();
+		table.applyEvent({type: 'destroy', flow: makeFlow({id: 3, sport: 1003}), time: t0}, t0);
+		assert.equal(keys(table, 'sport', false, t0).length, 50);
+		const sorts = table.stats.sorts;
+		assert.equal(keys(table, 'sport', false, t0 + 3000).length, 49);
+		assert.equal(table.stats.sorts, sorts);
+	});
+});

@@ -5,6 +5,7 @@
  */
 import type {Flow} from '../flow.js';
 import {parseFilter} from '../model/filter.js';
+import {flowKey} from '../model/key.js';
 import {groupSortColumns, type GroupBy} from '../model/group.js';
 import {sortColumns} from '../model/sort-keys.js';
 import type {FlowTable} from '../model/table.js';
@@ -24,7 +25,13 @@ import {
 export type Effect =
 	| {readonly kind: 'quit'; readonly code: number}
 	/** Delete `flows`; `gone` more were already gone when the batch was made. */
-	| {readonly kind: 'delete'; readonly flows: readonly Flow[]; readonly gone: number}
+	| {
+			readonly kind: 'delete';
+			readonly flows: readonly Flow[];
+			/** `flows`' keys, in the same order. */
+			readonly keys: readonly string[];
+			readonly gone: number;
+	  }
 	| {readonly kind: 'resync'}
 	| {readonly kind: 'redraw'};
 
@@ -299,11 +306,16 @@ function deleteNow(
 ): KeyResult {
 	const at = viewTime(state, context.now);
 	const flows: Flow[] = [];
+	const sent: string[] = [];
 	let gone = 0;
 	for (const key of keys) {
 		const row = context.table.row(key, at);
-		if (row && !row.closed) flows.push(row.flow);
-		else gone++;
+		if (row && !row.closed) {
+			flows.push(row.flow);
+			sent.push(key);
+		} else {
+			gone++;
+		}
 	}
 
 	const tagged = new Set(state.tagged);
@@ -321,7 +333,7 @@ function deleteNow(
 	const what = flows.length === 1 ? 'deleting 1 flow' : `deleting ${flows.length} flows`;
 	return {
 		state: message(next, what, context.now, 'info', true),
-		effects: [{kind: 'delete', flows, gone}],
+		effects: [{kind: 'delete', flows, keys: sent, gone}],
 	};
 }
 
@@ -463,16 +475,47 @@ export function describeDeleteReport(
 	return {text: parts.join(', '), tone};
 }
 
-/** The state after a delete batch finished (or threw). */
+/**
+ * The state after a delete batch finished (or threw): the report in the status line, and
+ * the flows the kernel no longer has (deleted or already gone: all but the failed ones)
+ * marked `removed` until the table drops them.
+ */
 export function deleteFinished(
 	state: UiState,
-	result: {readonly report: DeleteReport; readonly gone: number} | {readonly error: Error},
+	result:
+		| {
+				readonly report: DeleteReport;
+				readonly gone: number;
+				/** The keys of the flows the batch was given. */
+				readonly keys: readonly string[];
+		  }
+		| {readonly error: Error},
 	logPath: string,
 	now: number,
 ): UiState {
 	const next = {...state, deleting: false};
-	if ('error' in result)
+	if ('error' in result) {
 		return message(next, `delete failed: ${result.error.message}`, now, 'error', true);
+	}
+
+	const failed = new Set(result.report.failed.map((failure) => flowKey(failure.flow)));
+	const removed = new Set(state.removed);
+	for (const key of result.keys) if (!failed.has(key)) removed.add(key);
 	const {text, tone} = describeDeleteReport(result.report, result.gone, logPath);
-	return message(next, text, now, tone, true);
+	return message({...next, removed}, text, now, tone, true);
+}
+
+/**
+ * Forgets removed flows the table no longer shows as live (a destroy event or a re-read
+ * caught up); the same state when nothing changed.
+ */
+export function pruneRemoved(state: UiState, table: FlowTable, now: number): UiState {
+	if (state.removed.size === 0) return state;
+	const removed = new Set<string>();
+	for (const key of state.removed) {
+		const row = table.row(key, now);
+		if (row && !row.closed) removed.add(key);
+	}
+
+	return removed.size === state.removed.size ? state : {...state, removed};
 }

@@ -14,6 +14,7 @@ import {
 	deleteFinished,
 	flowSummary,
 	handleKey,
+	pruneRemoved,
 	scopeOf,
 	type Effect,
 } from './actions.js';
@@ -189,6 +190,11 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	}, [deps, redraw.request]);
 
 	useEffect(() => {
+		if (state.removed.size === 0) return;
+		setState((current) => pruneRemoved(current, deps.table, deps.now()));
+	});
+
+	useEffect(() => {
 		if (!state.prompt?.next) return;
 		// After this frame is on the terminal: the key's echo first, the filter pass after.
 		const timer = setTimeout(() => {
@@ -216,14 +222,14 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 				void Promise.resolve(deps.sync.resync('asked for with R')).catch(() => undefined);
 				break;
 			case 'delete': {
-				const {flows, gone} = effect;
+				const {flows, keys, gone} = effect;
 				const finish = (result: Parameters<typeof deleteFinished>[1]) => {
 					setState((current) => deleteFinished(current, result, deps.deleteLogPath, deps.now()));
 				};
 
 				deps.deleter(flows).then(
 					(report) => {
-						finish({report, gone});
+						finish({report, gone, keys});
 					},
 					(error: unknown) => {
 						finish({error: error instanceof Error ? error : new Error(String(error))});
@@ -362,15 +368,18 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			<>
 				<Text wrap="truncate-end">{paint(titles, {bold: true}, color)}</Text>
 				{page.rows.map((row, i) => {
+					const removed = state.removed.has(row.key);
 					const line = formatFlowRow(row, columns, width, {
 						resolveName,
 						tagged: state.tagged.has(row.key),
+						removed,
 					});
+					const gone = row.closed || removed;
 					const style = {
-						color: row.closed ? undefined : stateTone(stateLabel(row.flow)),
+						color: gone ? undefined : stateTone(stateLabel(row.flow)),
 						inverse: view.top + i === view.index,
-						bold: row.isNew && !row.closed,
-						dim: row.closed,
+						bold: row.isNew && !gone,
+						dim: gone,
 					};
 					return (
 						// Rows are positional: the text node is reused as rows scroll through it.

@@ -295,13 +295,16 @@ export interface FlowRowOptions {
 	readonly resolveName?: NameResolver;
 	/** The flow is tagged for deletion (`*` in the mark column). */
 	readonly tagged?: boolean;
+	/** This UI deleted the flow and the table has not caught up: shown like a closed one. */
+	readonly removed?: boolean;
 }
 
 const protoShort: Readonly<Record<string, string>> = {icmpv6: 'icmp6', udplite: 'udpl'};
 
-function markCell(row: FlowRow, tagged: boolean): string {
-	const second = row.closed ? '-' : row.isNew ? '+' : isOffloaded(row.flow) ? 'o' : ' ';
-	return (tagged ? '*' : ' ') + second;
+function markCell(row: FlowRow, options: FlowRowOptions): string {
+	const gone = row.closed || options.removed === true;
+	const second = gone ? '-' : row.isNew ? '+' : isOffloaded(row.flow) ? 'o' : ' ';
+	return (options.tagged ? '*' : ' ') + second;
 }
 
 function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOptions): string {
@@ -310,7 +313,7 @@ function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOpt
 	const ports = hasPorts(flow.protonum);
 	switch (id) {
 		case 'tag':
-			return markCell(row, options.tagged ?? false);
+			return markCell(row, options);
 		case 'proto':
 			return protoShort[flow.proto] ?? flow.proto;
 		case 'src':
@@ -332,7 +335,7 @@ function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOpt
 		case 'state':
 			return stateLabel(flow);
 		case 'ttl':
-			return row.closed ? 'closed' : formatTtl(row.ttl);
+			return row.closed ? 'closed' : options.removed ? 'deleted' : formatTtl(row.ttl);
 		case 'bytes': {
 			const c = flow.counters;
 			return c ? formatBytes(c.original.bytes + c.reply.bytes) : '-';
@@ -359,7 +362,7 @@ function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOpt
 /**
  * One flow as a line exactly `width` columns wide (padded with spaces, so a highlighted row
  * spans the screen; trim it for plain output). The mark column shows `*` for a tagged flow,
- * then `+` new, `-` closed or `o` offloaded. Bytes, rate and packets are `-` without counters
+ * then `+` new, `-` closed (or deleted, with `deleted` for its TTL) or `o` offloaded. Bytes, rate and packets are `-` without counters
  * (accounting off).
  */
 export function formatFlowRow(

@@ -72,6 +72,12 @@ export interface UiState {
 	readonly message: Message | undefined;
 	/** A delete batch is running. */
 	readonly deleting: boolean;
+	/**
+	 * Flows this UI deleted that the table still lists as live. The kernel sends no DESTROY
+	 * event for entries created while nobody listened (with nf_conntrack_events=2 they get no
+	 * event cache), so such rows stay until the next re-read; they are drawn as deleted.
+	 */
+	readonly removed: ReadonlySet<string>;
 }
 
 /** What the initial state is made from. */
@@ -105,6 +111,7 @@ export function initialState(options: InitialOptions): UiState {
 		overlay: undefined,
 		message: undefined,
 		deleting: false,
+		removed: new Set(),
 	};
 }
 

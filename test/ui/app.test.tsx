@@ -302,6 +302,18 @@ describe('tagging and deleting', () => {
 		assert.equal(ui.calls[0][0].id, 2);
 	});
 
+	test('a deleted flow shows as deleted until the table drops it', async () => {
+		const ui = start(flows);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('x');
+		const text = await ui.frame('deleted 1');
+		assert.match(text, /^ - tcp +10\.0\.0\.1:5001 .*deleted$/m);
+		assert.match(ui.rawLine('10.0.0.1:5001')!, /\u001B\[2m/);
+		ui.table.applyEvent({type: 'destroy', flow: flows[0], time: epoch}, ui.clock.now());
+		ui.clock.advance(4000);
+		await ui.frame((t) => !t.includes('10.0.0.1:5001'), 'the flow gone');
+	});
+
 	test('failures and already-gone flows are reported with the reason', async () => {
 		const ui = start(flows, {
 			answer: (batch) => ({
@@ -318,6 +330,7 @@ describe('tagging and deleting', () => {
 			/deleted 0, already gone 1, failed 1: EPERM for tcp 10\.0\.0\.1:5001 → 8\.8\.8\.8:443/,
 		);
 		assert.match(ui.rawLine('failed 1')!, /\u001B\[31m/);
+		assert.doesNotMatch(ui.text(), /deleted$/m, 'a flow that failed is not marked deleted');
 	});
 
 	test('D asks before deleting the tagged flows, showing how many and the first ones', async () => {

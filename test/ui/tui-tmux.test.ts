@@ -1,0 +1,124 @@
+/**
+ * The real binary in a real terminal: conntop runs in a tmux pane of known size on a test
+ * namespace's table; keys go in with send-keys, the screen comes back with capture-pane, and
+ * the kernel table is checked with conntrack. Needs root, ip, conntrack and tmux (.ci/run
+ * installs them); it fails rather than skips without them.
+ */
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, before, test} from 'node:test';
+import {repoRoot, TestNamespace} from '../helpers/netns.js';
+import {waitFor} from '../helpers/ui-flows.js';
+
+const socket = `conntop-test-${randomBytes(3).toString('hex')}`;
+const session = 'conntop';
+let ns: TestNamespace | undefined;
+let logDir: string | undefined;
+
+function tmux(...args: string[]): string {
+	// A server of our own (-L) with no user config (-f): nothing leaks in either direction.
+	return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
+}
+
+function screen(): string {
+	return tmux('capture-pane', '-p', '-t', session);
+}
+
+async function waitForScreen(accept: (text: string) => boolean, what: string, timeoutMs = 20_000) {
+	return waitFor(screen, accept, timeoutMs, what);
+}
+
+function entry(source: string, sport: number, dport: number): string[] {
+	return [
+		'-I',
+		'-p',
+		'tcp',
+		'-s',
+		source,
+		'-d',
+		'10.7.0.100',
+		'--sport',
+		String(sport),
+		'--dport',
+		String(dport),
+		'--state',
+		'ESTABLISHED',
+		'-u',
+		'SEEN_REPLY,ASSURED',
+		'-t',
+		'3600',
+	];
+}
+
+before(() => {
+	const found = spawnSync('sh', ['-c', 'command -v tmux'], {encoding: 'utf8'});
+	if (found.status !== 0)
+		throw new Error('the TUI test needs tmux: run .ci/run, which installs it');
+	ns = TestNamespace.create('tui');
+	ns.conntrack(entry('10.7.0.1', 41_001, 443));
+	ns.conntrack(entry('10.7.0.2', 41_002, 22));
+	ns.conntrack(entry('10.7.0.3', 41_003, 443));
+	logDir = mkdtempSync(join(tmpdir(), 'conntop-tui-'));
+});
+
+after(() => {
+	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	ns?.remove();
+	if (logDir) rmSync(logDir, {recursive: true, force: true});
+});
+
+test('conntop in tmux shows the table, filters, deletes a flow with x, and gives the terminal back on q', async () => {
+	const cli = join(repoRoot, 'source/cli.tsx');
+	const log = join(logDir!, 'deleted.jsonl');
+	// CI must be unset or Ink renders non-interactively; the shell keeps the pane open after
+	// conntop exits so the restored screen and the exit code can be read.
+	const command = `env -u CI ${process.execPath} --import tsx ${cli} --netns ${ns!.name} --delete-log ${log}; echo "conntop exited $?"; sleep 600`;
+	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', repoRoot, command);
+
+	const first = await waitForScreen(
+		(text) => text.includes('10.7.0.3:41003') && text.includes('flows 3/3'),
+		'the three flows',
+	);
+	assert.match(first, /^conntop {2}\S+ \[netns ct-tui-\w+\]/m);
+	assert.match(first, /tcp +10\.7\.0\.1:41001 +10\.7\.0\.100:443 .*ESTABLISHED/);
+	assert.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '1');
+
+	tmux('send-keys', '-t', session, '/');
+	tmux('send-keys', '-t', session, '-l', 'dport:443');
+	await waitForScreen((text) => text.includes('2 match'), 'the live match count');
+	tmux('send-keys', '-t', session, 'Enter');
+	const filtered = await waitForScreen(
+		(text) => text.includes('flows 2/3') && !text.includes('10.7.0.2:41002'),
+		'the filtered table',
+	);
+	assert.match(filtered, /filter dport:443/);
+
+	// The cursor is on the first row: 10.7.0.1 sorts first by source.
+	tmux('send-keys', '-t', session, '-l', 'x');
+	await waitForScreen((text) => text.includes('deleted 1, log: '), 'the delete report');
+	const listed = ns!.conntrack(['-L']);
+	assert.doesNotMatch(listed, /sport=41001/, 'the flow is gone from the kernel');
+	assert.match(listed, /sport=41002/);
+	assert.match(listed, /sport=41003/);
+	assert.match(readFileSync(log, 'utf8'), /41001/);
+	// The kernel sends no DESTROY for entries made before anyone listened, so the row stays
+	// until the next re-read; it must say it is deleted meanwhile.
+	await waitForScreen(
+		(text) => /^ - tcp +10\.7\.0\.1:41001 .*deleted$/m.test(text),
+		'the deleted flow marked',
+	);
+
+	tmux('send-keys', '-t', session, '-l', 'q');
+	const restored = await waitForScreen((text) => text.includes('conntop exited 0'), 'the exit');
+	assert.doesNotMatch(
+		restored,
+		/Proto|10\.7\.0\.3:41003/,
+		'the table is gone with the alternate screen',
+	);
+	assert.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '0');
+	assert.equal(tmux('display', '-p', '-t', session, '#{cursor_flag}').trim(), '1', 'cursor shown');
+});

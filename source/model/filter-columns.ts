@@ -5,7 +5,8 @@
  * meaning as `Filter.test` (the reference, used for single flows); tests hold them equal.
  */
 import type {Cidr} from './address.js';
-import {ageSeconds, numberMatcher, ttlSeconds, type Filter, type FilterTerm} from './filter.js';
+import type {Filter, FilterTerm} from './filter.js';
+import {ageSeconds, numberMatcher, ttlSeconds} from './filter-predicates.js';
 import {flagBits, stateRank} from './names.js';
 import {keyColumn, natRank} from './sort-keys.js';
 import {rowField, type FlowStore} from './store.js';

@@ -73,7 +73,9 @@ function fit<T extends Int32Array | Float64Array>(array: T, size: number): T {
  * only for groups on screen. Reused by the next aggregation: read it before regrouping.
  */
 export class GroupTable {
+	/** Groups in the table. */
 	length = 0;
+	/** What the groups were made by. */
 	by: GroupBy = 'src';
 	/** A member slot of each group, standing for the key (label, order). */
 	first = new Int32Array(0);

@@ -10,6 +10,7 @@ export * from './group.js';
 export * from './key.js';
 export * from './merge.js';
 export * from './names.js';
+export {ageSeconds, ttlSeconds} from './filter-predicates.js';
 export {counterRate, smoothRate} from './rates.js';
 export {sortColumns, type SortColumn} from './sort-keys.js';
 export * from './table.js';

@@ -48,7 +48,7 @@ export const columnBit: Readonly<Record<SortColumn, number>> = Object.fromEntrie
 ) as Record<SortColumn, number>;
 
 /** How many work chunk arrays sorting and grouping need. */
-export const maxChunks = 5;
+export const maxChunks = 3;
 
 /** `none` < `snat` < `dnat` < `both`: untranslated flows first. */
 export function natRank(kind: string | null | undefined): number {

@@ -57,6 +57,7 @@ function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, capa
 
 /** Rows by slot; a slot whose flow is undefined is free. */
 export class FlowStore {
+	/** Slots the typed arrays have room for. */
 	capacity = 0;
 	/** One past the highest slot ever used. */
 	length = 0;
@@ -122,20 +123,24 @@ export class FlowStore {
 		return this.numbers[slot * rowStride + field];
 	}
 
+	/** Sets row `slot`'s double `field` (a `rowField` offset). */
 	set(slot: number, field: number, value: number): void {
 		this.numbers[slot * rowStride + field] = value;
 	}
 
+	/** Whether the row is a tombstone (destroyed, still shown). */
 	isClosed(slot: number): boolean {
 		const closedAt = this.numbers[slot * rowStride + F.closedAt];
 		return closedAt === closedAt;
 	}
 
+	/** Smoothed bytes per second, both directions. */
 	bytesPerSecond(slot: number): number {
 		const row = slot * rowStride;
 		return this.numbers[row + F.originalByteRate] + this.numbers[row + F.replyByteRate];
 	}
 
+	/** Smoothed packets per second, both directions. */
 	packetsPerSecond(slot: number): number {
 		const row = slot * rowStride;
 		return this.numbers[row + F.originalPacketRate] + this.numbers[row + F.replyPacketRate];

@@ -4,6 +4,8 @@
  * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
  */
 import type {Flow, FlowEvent} from '../flow.js';
+import {EventRate} from './event-rate.js';
+import {evaluateFilter} from './filter-columns.js';
 import type {Filter} from './filter.js';
 import {
 	GroupTable,
@@ -13,133 +15,40 @@ import {
 	type GroupRow,
 	type GroupSortColumn,
 } from './group.js';
-import {compareFlowIdentity, flowKey, flowKeyId} from './key.js';
+import {IdentityOrder} from './identity-order.js';
+import {flowKey, flowKeyId} from './key.js';
 import {mergeFlow} from './merge.js';
 import {natKindOf} from './names.js';
-import {radixSort, radixSortRefined} from './radix.js';
-import {columnBit, columnKey, keyColumn, maxChunks, type SortColumn} from './sort-keys.js';
+import {radixSortRefined} from './radix.js';
+import {columnBit, columnKey, maxChunks, type SortColumn} from './sort-keys.js';
 import {SlotIndex} from './slot-index.js';
 import {FlowStore, rowField} from './store.js';
-import {evaluateFilter} from './filter-columns.js';
+import type {
+	FlowPage,
+	FlowQuery,
+	FlowRow,
+	FlowTableOptions,
+	GroupPage,
+	GroupQuery,
+	SnapshotResult,
+	TableStats,
+	Totals,
+	ViewQuery,
+} from './view-types.js';
 
-/** Tuning of a table; every field has a default. */
-export interface FlowTableOptions {
-	/** How long a destroyed flow stays as a tombstone, in ms (default 3000). */
-	readonly closedMs?: number;
-	/** How long a new flow is marked new, in ms (default 2000). */
-	readonly newMs?: number;
-	/** Time constant of the rate EWMA, in ms (default 2000). */
-	readonly rateTimeConstantMs?: number;
-	/** Window of `eventsPerSecond`, whole seconds (default 5). */
-	readonly eventWindowSeconds?: number;
-}
-
-/** Smoothed per-second rates of one flow, per direction. */
-export interface FlowRates {
-	readonly originalBytes: number;
-	readonly originalPackets: number;
-	readonly replyBytes: number;
-	readonly replyPackets: number;
-}
-
-/** One visible flow row, computed at query time. */
-export interface FlowRow {
-	readonly key: string;
-	readonly flow: Flow;
-	/** Seconds left (fractional, >= 0; 0 once closed; Infinity when no timeout is known). */
-	readonly ttl: number;
-	/** Seconds since the kernel's start time, else since conntop first saw the flow. */
-	readonly age: number;
-	readonly rates: FlowRates;
-	/** Bytes and packets per second, both directions. */
-	readonly bytesPerSecond: number;
-	readonly packetsPerSecond: number;
-	/** Destroyed, shown dimmed until the tombstone expires. */
-	readonly closed: boolean;
-	/** Appeared within the last `newMs`, for the UI to flash. */
-	readonly isNew: boolean;
-}
-
-interface QueryBase {
-	/** A compiled filter; undefined or an empty one matches everything. */
-	readonly filter?: Filter;
-	/** Descending instead of ascending; ties still follow the fixed tie-breaker. */
-	readonly reverse?: boolean;
-	/** First row wanted (default 0). */
-	readonly offset?: number;
-	/** How many rows fit on screen. */
-	readonly rows: number;
-}
-
-/** A flow view: every matching flow, sorted, ties broken by flow identity. */
-export interface FlowQuery extends QueryBase {
-	readonly sort: SortColumn;
-	readonly group?: undefined;
-}
-
-/** A grouped view: matching flows aggregated by `group`. */
-export interface GroupQuery extends QueryBase {
-	readonly group: GroupBy;
-	readonly sort: GroupSortColumn;
-}
-
-/** Either kind of view query. */
-export type ViewQuery = FlowQuery | GroupQuery;
-
-/** The visible part of a flow view. */
-export interface FlowPage {
-	readonly kind: 'flows';
-	readonly rows: FlowRow[];
-	/** Flows matching the filter, tombstones included. */
-	readonly total: number;
-	readonly offset: number;
-}
-
-/** The visible part of a grouped view. */
-export interface GroupPage {
-	readonly kind: 'groups';
-	readonly rows: GroupRow[];
-	/** Number of groups. */
-	readonly total: number;
-	/** Flows matching the filter, over all groups. */
-	readonly flows: number;
-	readonly offset: number;
-}
-
-/** Table-wide counts for the header. */
-export interface Totals {
-	/** Live flows. */
-	readonly total: number;
-	/** Tombstones, not counted anywhere else. */
-	readonly closed: number;
-	/** Live flows by protocol name. */
-	readonly byProtocol: Readonly<Record<string, number>>;
-	/** Live TCP flows by state name. */
-	readonly byState: Readonly<Record<string, number>>;
-	/** Live flows with any NAT. */
-	readonly nat: number;
-	/** Events applied per second over the last `eventWindowSeconds` whole seconds. */
-	readonly eventsPerSecond: number;
-}
-
-/** What `applySnapshot` did. */
-export interface SnapshotResult {
-	readonly added: number;
-	readonly updated: number;
-	readonly closed: number;
-}
-
-/** Work counters, for tests that check caching (e.g. that a 1 Hz redraw does not re-sort). */
-export interface TableStats {
-	/** Full sorts of the flow order. */
-	readonly sorts: number;
-	/** Filter evaluations over the whole table. */
-	readonly filterPasses: number;
-	/** Group aggregations. */
-	readonly groupings: number;
-	/** Full builds of the text index bare words search. */
-	readonly textIndexBuilds: number;
-}
+export type {
+	FlowPage,
+	FlowQuery,
+	FlowRates,
+	FlowRow,
+	FlowTableOptions,
+	GroupPage,
+	GroupQuery,
+	SnapshotResult,
+	TableStats,
+	Totals,
+	ViewQuery,
+} from './view-types.js';
 
 const initialCapacity = 1024;
 
@@ -152,9 +61,9 @@ export class FlowTable {
 	private readonly closedMs: number;
 	private readonly newMs: number;
 	private readonly timeConstantMs: number;
-	private readonly windowSeconds: number;
 
 	private readonly store = new FlowStore(initialCapacity);
+	private readonly identity = new IdentityOrder(this.store);
 	private readonly index = new SlotIndex(this.store.flows);
 	private live = 0;
 	private closedCount = 0;
@@ -171,8 +80,6 @@ export class FlowTable {
 	private chunks: Uint32Array[] = [];
 	private values = new Float64Array(0);
 	private scratch = new Int32Array(0);
-	private canon = new Int32Array(0);
-	private canonLength = 0;
 	private sorted = new Int32Array(0);
 	private sortedLength = 0;
 	private view = new Int32Array(0);
@@ -186,13 +93,6 @@ export class FlowTable {
 	private membershipStamp = 0;
 	private removalStamp = 0;
 	private version = 0;
-	private canonBuilt = false;
-	/** Slots added since the identity order was last brought up to date. */
-	private readonly canonPending: number[] = [];
-	/** 1 for slots in `canon`; 1 in `canonDrop` for those removed since (maybe reused). */
-	private inCanon = new Uint8Array(0);
-	private canonDrop = new Uint8Array(0);
-	private canonDrops = 0;
 	private sortMembership = -1;
 	private sortRemoval = -1;
 	private sortColumn: SortColumn | undefined;
@@ -221,17 +121,14 @@ export class FlowTable {
 	private readonly groups = new GroupTable(this.store);
 	private groupStamp = 0;
 	private totalsCache: {version: number; totals: Omit<Totals, 'eventsPerSecond'>} | undefined;
-	private readonly eventCounts: Float64Array;
-	private readonly eventSeconds: Float64Array;
+	private readonly events: EventRate;
 	private readonly counters = {sorts: 0, filterPasses: 0, groupings: 0};
 
 	constructor(options: FlowTableOptions = {}) {
 		this.closedMs = options.closedMs ?? 3000;
 		this.newMs = options.newMs ?? 2000;
 		this.timeConstantMs = options.rateTimeConstantMs ?? 2000;
-		this.windowSeconds = Math.max(1, Math.floor(options.eventWindowSeconds ?? 5));
-		this.eventCounts = new Float64Array(this.windowSeconds + 1);
-		this.eventSeconds = new Float64Array(this.windowSeconds + 1).fill(Number.NaN);
+		this.events = new EventRate(Math.max(1, Math.floor(options.eventWindowSeconds ?? 5)));
 		this.fitWorkArrays();
 	}
 
@@ -305,7 +202,7 @@ export class FlowTable {
 	 * whether the table changed.
 	 */
 	applyEvent(event: FlowEvent, now: number): boolean {
-		this.countEvent(now);
+		this.events.count(now);
 		const {flow} = event;
 		const existing = this.index.find(flow);
 		switch (event.type) {
@@ -428,12 +325,12 @@ export class FlowTable {
 	 */
 	keysMatching(filter: Filter | undefined, now: number): string[] {
 		this.expire(now);
-		this.ensureCanon();
+		this.ensureIdentity();
 		this.ensureMatched(filter, now);
 		const keys: string[] = [];
-		const {store} = this;
-		for (let i = 0; i < this.canonLength; i++) {
-			const slot = this.canon[i];
+		const {store, identity} = this;
+		for (let i = 0; i < identity.length; i++) {
+			const slot = identity.order[i];
 			if (!store.isClosed(slot) && (this.matchAll || this.matchBits[slot] === 1)) {
 				keys.push(flowKey(store.flows[slot]!));
 			}
@@ -499,26 +396,7 @@ export class FlowTable {
 	 * `now` falls in (the current second is still filling).
 	 */
 	eventsPerSecond(now: number): number {
-		const second = Math.floor(now / 1000);
-		let sum = 0;
-		for (let i = 0; i < this.eventSeconds.length; i++) {
-			const s = this.eventSeconds[i];
-			if (s < second && s >= second - this.windowSeconds) sum += this.eventCounts[i];
-		}
-
-		return sum / this.windowSeconds;
-	}
-
-	private countEvent(now: number): void {
-		const second = Math.floor(now / 1000);
-		const length = this.eventSeconds.length;
-		const i = ((second % length) + length) % length;
-		if (this.eventSeconds[i] !== second) {
-			this.eventSeconds[i] = second;
-			this.eventCounts[i] = 0;
-		}
-
-		this.eventCounts[i]++;
+		return this.events.perSecond(now);
 	}
 
 	private makeRow(slot: number, now: number): FlowRow {
@@ -555,7 +433,7 @@ export class FlowTable {
 		const {store} = this;
 		const slot = store.allocate(flow, now);
 		this.index.insert(slot);
-		this.canonPending.push(slot);
+		this.identity.added(slot);
 		this.live++;
 		store.observe(slot, flow, flow, now, this.timeConstantMs);
 		if (markNew) store.set(slot, rowField.newUntil, now + this.newMs);
@@ -585,11 +463,7 @@ export class FlowTable {
 		else this.live--;
 		this.index.remove(slot);
 		store.release(slot);
-		if (this.inCanon[slot] === 1) {
-			this.inCanon[slot] = 0;
-			this.canonDrop[slot] = 1;
-			this.canonDrops++;
-		}
+		this.identity.removed(slot);
 
 		// Removal leaves every other row's filter result valid: fix the count, keep the bits.
 		if (!this.matchAll && this.matchBits[slot] === 1) this.matchCount--;
@@ -605,119 +479,18 @@ export class FlowTable {
 		this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(capacity));
 		this.values = new Float64Array(capacity);
 		this.scratch = new Int32Array(capacity);
-		this.canon = new Int32Array(capacity);
 		this.sorted = new Int32Array(capacity);
 		this.view = new Int32Array(capacity);
 		this.matchBits = new Uint8Array(capacity);
 		this.matched = new Int32Array(capacity);
-		this.inCanon = new Uint8Array(capacity);
-		this.canonDrop = new Uint8Array(capacity);
-		this.canonBuilt = false;
+		this.identity.resize(capacity);
 		this.membershipStamp++;
 		this.version++;
 	}
 
-	/** Identity order of two slots: kernel id first (typed column), the full tuple on a tie. */
-	private compareSlots(a: number, b: number): number {
-		const ids = this.store.keyColumns[keyColumn.id];
-		if (ids[a] !== ids[b]) return ids[a] < ids[b] ? -1 : 1;
-		return compareFlowIdentity(this.store.flows[a]!, this.store.flows[b]!);
-	}
-
-	/**
-	 * Slots in identity order: the tie-breaker every sort starts from. Kept incrementally: a
-	 * few additions are merged in (binary search per flow), removals compacted out; a full
-	 * radix rebuild (~3 ms at 100k) only after many additions.
-	 */
-	private ensureCanon(): void {
+	private ensureIdentity(): void {
 		this.fitWorkArrays();
-		const pending = this.canonPending;
-		if (this.canonBuilt && pending.length * 16 <= this.canonLength + 256) {
-			if (this.canonDrops > 0) {
-				let n = 0;
-				for (let i = 0; i < this.canonLength; i++) {
-					const slot = this.canon[i];
-					if (this.canonDrop[slot] === 1) this.canonDrop[slot] = 0;
-					else this.canon[n++] = slot;
-				}
-
-				this.canonLength = n;
-				this.canonDrops = 0;
-			}
-
-			if (pending.length > 0) this.mergeIntoCanon(pending);
-			pending.length = 0;
-			return;
-		}
-
-		const {store} = this;
-		let n = 0;
-		const ids = store.keyColumns[keyColumn.id];
-		this.inCanon.fill(0);
-		this.canonDrop.fill(0);
-		for (let slot = 0; slot < store.length; slot++) {
-			if (store.flows[slot] !== undefined) {
-				this.canon[n++] = slot;
-				this.inCanon[slot] = 1;
-			}
-		}
-
-		radixSort(this.canon, n, [ids], this.scratch);
-		// Ids are a 32-bit hash and collide: order runs of equal ids by the full identity.
-		for (let start = 0; start < n;) {
-			let end = start + 1;
-			while (end < n && ids[this.canon[end]] === ids[this.canon[start]]) end++;
-			if (end - start > 1) {
-				const run = Array.from(this.canon.subarray(start, end));
-				run.sort((a, b) => compareFlowIdentity(store.flows[a]!, store.flows[b]!));
-				this.canon.set(run, start);
-			}
-
-			start = end;
-		}
-
-		this.canonLength = n;
-		this.canonBuilt = true;
-		this.canonDrops = 0;
-		pending.length = 0;
-	}
-
-	private mergeIntoCanon(pending: readonly number[]): void {
-		const {flows} = this.store;
-		const added: number[] = [];
-		for (const slot of pending) {
-			// A slot added and removed (or reused) since the last merge may be listed twice.
-			if (flows[slot] !== undefined && this.inCanon[slot] === 0) {
-				this.inCanon[slot] = 1;
-				added.push(slot);
-			}
-		}
-
-		added.sort((a, b) => this.compareSlots(a, b));
-		const canon = this.canon;
-		const out = this.scratch;
-		let from = 0;
-		let to = 0;
-		for (const slot of added) {
-			let lo = from;
-			let hi = this.canonLength;
-			while (lo < hi) {
-				const mid = (lo + hi) >>> 1;
-				if (this.compareSlots(canon[mid], slot) < 0) lo = mid + 1;
-				else hi = mid;
-			}
-
-			out.set(canon.subarray(from, lo), to);
-			to += lo - from;
-			out[to++] = slot;
-			from = lo;
-		}
-
-		out.set(canon.subarray(from, this.canonLength), to);
-		to += this.canonLength - from;
-		this.canon = out;
-		this.scratch = canon;
-		this.canonLength = to;
+		this.identity.update();
 	}
 
 	/** Drops freed slots from `order[0..length)` keeping the rest in order; the new length. */
@@ -733,7 +506,7 @@ export class FlowTable {
 	}
 
 	private ensureSorted(column: SortColumn, reverse: boolean): void {
-		this.ensureCanon();
+		this.ensureIdentity();
 		const fresh =
 			this.sortColumn === column &&
 			this.sortReverse === reverse &&
@@ -749,8 +522,8 @@ export class FlowTable {
 			return;
 		}
 
-		const n = this.canonLength;
-		this.sorted.set(this.canon.subarray(0, n));
+		const n = this.identity.length;
+		this.sorted.set(this.identity.order.subarray(0, n));
 		const key = columnKey(column, reverse, this.store, this.chunks, this.values);
 		// Three head chunks cover a family rank and the top of an address; the rest only
 		// matters where those tie.

@@ -7,13 +7,17 @@ import {addCpuStats, decodeGlobalStats} from '../../source/kernel/stats.js';
 
 const fixtureDir = new URL('../fixtures/', import.meta.url);
 const seeds = ['dump-variety.json', 'events-tcp.json'].flatMap((name) =>
-	(JSON.parse(readFileSync(new URL(name, fixtureDir), 'utf8')) as {datagrams: string[]}).datagrams.map((hex) => Buffer.from(hex, 'hex')),
+	(
+		JSON.parse(readFileSync(new URL(name, fixtureDir), 'utf8')) as {datagrams: string[]}
+	).datagrams.map((hex) => Buffer.from(hex, 'hex')),
 );
 
 /** Inputs that once failed (none yet): each file in fixtures/fuzz is one hex datagram. */
 const regressions = readdirSync(new URL('fuzz/', fixtureDir))
 	.filter((name) => name.endsWith('.hex'))
-	.map((name) => Buffer.from(readFileSync(new URL(`fuzz/${name}`, fixtureDir), 'utf8').trim(), 'hex'));
+	.map((name) =>
+		Buffer.from(readFileSync(new URL(`fuzz/${name}`, fixtureDir), 'utf8').trim(), 'hex'),
+	);
 
 /** Decodes everything a datagram holds; returns how many callbacks ran, to bound the work. */
 function decodeEverything(datagram: Buffer): number {
@@ -37,7 +41,13 @@ const mutated = fc
 	.record({
 		seed: fc.nat({max: seeds.length - 1}),
 		flips: fc.array(fc.record({at: fc.nat(), bit: fc.nat({max: 7})}), {maxLength: 8}),
-		writes: fc.array(fc.record({at: fc.nat(), value: fc.oneof(fc.constant(0), fc.constant(0xff), fc.nat({max: 255}))}), {maxLength: 4}),
+		writes: fc.array(
+			fc.record({
+				at: fc.nat(),
+				value: fc.oneof(fc.constant(0), fc.constant(0xff), fc.nat({max: 255})),
+			}),
+			{maxLength: 4},
+		),
 		cut: fc.option(fc.nat()),
 		tail: fc.uint8Array({maxLength: 64}),
 	})
@@ -72,11 +82,15 @@ test('random bytes never throw', () => {
 test('nested attributes with lying lengths at every depth never throw', () => {
 	// A flow message whose nest lengths claim up to 0xffff: the walker must stop at the parent's end.
 	fc.assert(
-		fc.property(fc.nat({max: seeds[0].length - 4}), fc.integer({min: 0, max: 0xffff}), (at, length) => {
-			const datagram = Buffer.from(seeds[0]);
-			datagram.writeUInt16LE(length, at & ~3);
-			decodeEverything(datagram);
-		}),
+		fc.property(
+			fc.nat({max: seeds[0].length - 4}),
+			fc.integer({min: 0, max: 0xffff}),
+			(at, length) => {
+				const datagram = Buffer.from(seeds[0]);
+				datagram.writeUInt16LE(length, at & ~3);
+				decodeEverything(datagram);
+			},
+		),
 		{numRuns: 3000, seed: 7},
 	);
 });

@@ -207,7 +207,7 @@ function tableAction(state: UiState, action: Action, context: KeyContext): KeyRe
 
 			const row = cursorFlowRow(state, context);
 			if (!row) return done(state);
-			return done({...state, overlay: {kind: 'detail', key: row.key, last: row}});
+			return done({...state, overlay: {kind: 'detail', key: row.key, last: row, scroll: 0}});
 		}
 
 		case 'tag': {
@@ -415,7 +415,12 @@ export function handleKey(state: UiState, name: string, context: KeyContext): Ke
 				return deleteNow(state, [overlay.key], context, false);
 			}
 
-			return {state, effects: []};
+			const step = binding?.action === 'down' ? 1 : binding?.action === 'up' ? -1 : 0;
+			if (step === 0) return {state, effects: []};
+			return {
+				state: {...state, overlay: {...overlay, scroll: Math.max(0, overlay.scroll + step)}},
+				effects: [],
+			};
 		}
 
 		case 'confirm': {

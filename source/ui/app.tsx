@@ -340,6 +340,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 				width={width}
 				height={bodyRows + 1}
 				resolveName={resolveName}
+				scroll={overlay.scroll}
 				color={color}
 			/>
 		);

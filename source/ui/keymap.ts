@@ -269,6 +269,20 @@ export const bindings: readonly Binding[] = [
 		dangerous: true,
 	},
 	{
+		keys: ['down', 'j'],
+		action: 'down',
+		scope: 'detail',
+		group: 'Flow details',
+		description: 'scroll down',
+	},
+	{
+		keys: ['up', 'k'],
+		action: 'up',
+		scope: 'detail',
+		group: 'Flow details',
+		description: 'scroll up',
+	},
+	{
 		keys: ['y'],
 		action: 'confirm',
 		scope: 'confirm',

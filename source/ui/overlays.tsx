@@ -130,11 +130,21 @@ export interface DetailViewProps {
 	readonly width: number;
 	readonly height: number;
 	readonly resolveName?: NameResolver;
+	/** First line shown (clamped). */
+	readonly scroll: number;
 	readonly color: boolean;
 }
 
-/** Every field of one flow, long values wrapped under their label. */
-export function DetailView({row, gone, width, height, resolveName, color}: DetailViewProps) {
+/** Every field of one flow, long values wrapped under their label, scrolled by `scroll`. */
+export function DetailView({
+	row,
+	gone,
+	width,
+	height,
+	resolveName,
+	scroll,
+	color,
+}: DetailViewProps) {
 	const labelWidth = 9;
 	const lines: string[] = [];
 	for (const {label, value} of detailLines(row, resolveName)) {
@@ -144,11 +154,14 @@ export function DetailView({row, gone, width, height, resolveName, color}: Detai
 		});
 	}
 
-	const title = gone ? 'Flow details: the flow is gone (last seen state)' : 'Flow details';
+	const visible = Math.max(1, height - 1);
+	const top = Math.max(0, Math.min(scroll, lines.length - visible));
+	const more = top + visible < lines.length ? '  (↓ for more)' : '';
+	const title = `${gone ? 'Flow details: the flow is gone (last seen state)' : 'Flow details'}${more}`;
 	return (
 		<Box flexDirection="column" height={height}>
 			<Text>{paint(padCell(title, width), {bold: true, inverse: true}, color)}</Text>
-			{lines.slice(0, Math.max(0, height - 1)).map((line, index) => (
+			{lines.slice(top, top + visible).map((line, index) => (
 				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate-end">
 					{paint(line, {dim: gone}, color)}

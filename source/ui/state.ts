@@ -28,7 +28,12 @@ export interface Prompt {
 export type Overlay =
 	| {readonly kind: 'help'; readonly scroll: number}
 	/** `last` is the row as it was when opened, shown (as closed) once the flow is gone. */
-	| {readonly kind: 'detail'; readonly key: string; readonly last: FlowRow}
+	| {
+			readonly kind: 'detail';
+			readonly key: string;
+			readonly last: FlowRow;
+			readonly scroll: number;
+	  }
 	| {
 			readonly kind: 'confirm';
 			readonly keys: readonly string[];

@@ -410,6 +410,9 @@ describe('views and overlays', () => {
 		assert.match(text, /Original +src=10\.0\.0\.4 dst=93\.184\.216\.34 sport=5004 dport=443/);
 		assert.match(text, /TTL +10:00 left/);
 		assert.match(text, /Esc\/Enter\/q back to the table/);
+		ui.press('jjjjjjjjjjjj');
+		const scrolled = await ui.frame((t) => /^Use +1$/m.test(t), 'scrolled to the end');
+		assert.doesNotMatch(scrolled, /^Flow +tcp/m);
 		ui.press(keys.escape);
 		await ui.frame((t) => !t.includes('Flow details') && t.includes('Proto'), 'table back');
 	});

@@ -4,8 +4,8 @@
  * change, the row under the cursor is found again with `indexOfKey`.
  */
 import type {Filter, FilterError} from '../model/filter.js';
-import type {GroupBy, GroupSortColumn} from '../model/group.js';
-import type {SortColumn} from '../model/sort-keys.js';
+import {groupSortColumns, type GroupBy, type GroupSortColumn} from '../model/group.js';
+import {sortColumns, type SortColumn} from '../model/sort-keys.js';
 import type {FlowPage, FlowRow, FlowTable, GroupPage, ViewQuery} from '../model/table.js';
 
 /** The filter prompt while it is open. */
@@ -87,7 +87,11 @@ export interface UiState {
 
 /** What the initial state is made from. */
 export interface InitialOptions {
-	readonly sort: SortColumn;
+	/**
+	 * The sort column. With `group`, a group sort column (`count`, `key`, `bytes`, ...) sorts
+	 * the groups; the flows then sort by it when it is also a flow column, else by source.
+	 */
+	readonly sort: SortColumn | GroupSortColumn;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;
 	/** An already valid filter (the CLI checked the text). */
@@ -95,14 +99,20 @@ export interface InitialOptions {
 	readonly names: boolean;
 }
 
-/** The state at startup. Grouped views start with the biggest groups first. */
+/**
+ * The state at startup. Grouped views start with the biggest groups first unless a group
+ * sort column was asked for.
+ */
 export function initialState(options: InitialOptions): UiState {
+	const flowSort = (sortColumns as readonly string[]).includes(options.sort);
+	const groupSort =
+		options.group !== undefined && (groupSortColumns as readonly string[]).includes(options.sort);
 	return {
-		sort: options.sort,
-		reverse: options.reverse,
+		sort: flowSort ? (options.sort as SortColumn) : 'src',
+		reverse: flowSort ? options.reverse : false,
 		group: options.group,
-		groupSort: 'count',
-		groupReverse: true,
+		groupSort: groupSort ? (options.sort as GroupSortColumn) : 'count',
+		groupReverse: groupSort ? options.reverse : true,
 		filter: options.filter,
 		prompt: undefined,
 		cursorKey: undefined,

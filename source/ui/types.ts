@@ -13,7 +13,10 @@ import type {TableSync} from '../sync/table-sync.js';
 export interface TuiOptions {
 	/** Initial filter text (already validated by the CLI). */
 	readonly filter?: string;
-	/** Initial sort column. */
+	/**
+	 * Initial sort column. With `group`, a group sort column (`count`, `key`, `packets`,
+	 * `bytes`, `rate`) passed here (cast) sorts the groups.
+	 */
 	readonly sort: SortColumn;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;

@@ -445,6 +445,17 @@ describe('views and overlays', () => {
 		assert.deepEqual(ui.exits, []);
 	});
 
+	test('a grouped start sorts the groups by the group sort column asked for', async () => {
+		const ui = start(flows, {options: {group: 'dst', sort: 'key' as never}});
+		const text = await ui.frame('grouped by dst');
+		assert.match(text, /sort key↑/);
+		const labels = text.split('\n').filter((line) => /^\d+\.\d+\.\d+\.\d+ +\d/.test(line));
+		assert.deepEqual(
+			labels.map((line) => line.split(' ')[0]),
+			['1.1.1.1', '8.8.8.8', '9.9.9.9', '93.184.216.34'],
+		);
+	});
+
 	test('g groups by source, destination and port; Enter on a group filters on it', async () => {
 		const ui = start(flows);
 		await ui.frame('10.0.0.5:5005');

@@ -55,6 +55,8 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 	private restarts: number[] = [];
 	/** The child reported a fatal errno: its exit is not a crash to restart from. */
 	private failedForGood = false;
+	/** A restart's reason, reported as a resync when the new child is subscribed. */
+	private resyncWhenReady: string | undefined;
 	private readonly now: () => number;
 
 	/** Starts the child process and subscribes; listen for `ready`, `event`, `resync`, `error`. */
@@ -121,10 +123,12 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 			return;
 		}
 
-		this.emit('resync', reason);
+		// Resync only once the new child is subscribed: a dump taken before that would miss
+		// whatever changed in between, with no event to tell.
+		this.resyncWhenReady = reason;
 		setTimeout(() => {
 			if (!this.stopped) this.spawnChild();
-		}, 100).unref();
+		}, 50).unref();
 	}
 
 	private onData(chunk: Buffer): void {
@@ -157,9 +161,13 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 						: 'events arrived faster than they were read',
 				);
 				break;
-			case FRAME_READY:
+			case FRAME_READY: {
 				this.emit('ready', payload.readUInt32LE(0));
+				const reason = this.resyncWhenReady;
+				this.resyncWhenReady = undefined;
+				if (reason) this.emit('resync', reason);
 				break;
+			}
 			case FRAME_FATAL:
 				this.failedForGood = true;
 				this.emit(

@@ -8,6 +8,7 @@ import {EventEmitter} from 'node:events';
 import type {Flow, FlowEvent} from '../flow.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
 import type {KernelError} from '../kernel/kernel-error.js';
+import {flowKey} from '../model/key.js';
 
 /** The request side the sync needs: ConntrackClient satisfies it. */
 export interface FlowSource {
@@ -78,7 +79,7 @@ export interface TableSyncEvents {
 export class TableSync extends EventEmitter<TableSyncEvents> {
 	private statusValue: SyncStatus = {resyncs: 0, eventsDown: false, skipped: 0};
 	private dumping: Promise<void> | undefined;
-	private again: string | undefined;
+	private again: {reason: string; afterLoss: boolean} | undefined;
 	private queued: FlowEvent[] | undefined;
 	private timers: NodeJS.Timeout[] = [];
 	private changePending = false;
@@ -92,7 +93,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 				this.onEvent(event);
 			});
 			events.on('resync', (reason) => {
-				void this.resync(reason);
+				void this.resync(reason, true);
 			});
 			events.on('ready', (receiveBuffer) => {
 				this.setStatus({receiveBuffer});
@@ -128,17 +129,18 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 
 	/**
 	 * Re-dumps the table. A request while a dump runs is folded into one more dump after it, so a
-	 * storm of lost-event reports costs at most two dumps.
+	 * storm of lost-event reports costs at most two dumps (three with the check that `afterLoss`,
+	 * set when events were lost, asks for: see runDump).
 	 */
-	async resync(reason: string): Promise<void> {
+	async resync(reason: string, afterLoss = false): Promise<void> {
 		if (this.stopped) return;
 		if (this.dumping) {
-			this.again = reason;
+			this.again = {reason, afterLoss: afterLoss || (this.again?.afterLoss ?? false)};
 			return this.dumping;
 		}
 
 		try {
-			await this.runDump(reason);
+			await this.runDump(reason, afterLoss);
 		} catch {
 			// runDump recorded the error in the status; the table stays as it was, marked stale.
 		}
@@ -157,31 +159,29 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.options.source.close();
 	}
 
-	private async runDump(reason: string | undefined): Promise<void> {
+	private async runDump(reason: string | undefined, afterLoss = false): Promise<void> {
 		const run = async (): Promise<void> => {
-			this.queued = [];
-			const flows: Flow[] = [];
-			const family = this.options.family;
 			try {
-				const summary = await this.options.source.dump((flow) => {
-					if (!family || flow.family === family) flows.push(flow);
-				});
+				let {flows, queued, skipped} = await this.dumpOnce();
+				// After a loss, events still queued in the socket from before the overflow arrive
+				// while the dump runs: a NEW or UPDATE for a flow the dump no longer has may be such
+				// a stale event (its DESTROY was the one lost) or a flow born after its hash bucket
+				// was read. One more dump, started after those stale events were read, tells them
+				// apart; its own queued events are then trusted as usual.
+				if (afterLoss && hasEventsForAbsentFlows(flows, queued))
+					({flows, queued, skipped} = await this.dumpOnce());
 				const now = this.options.now();
 				this.options.target.applySnapshot(flows, now);
-				// Events that came while the dump ran are newer than or as new as what it read.
-				const queued = this.queued;
-				this.queued = undefined;
 				for (const event of queued) this.options.target.applyEvent(event, event.time);
 				this.setStatus({
 					resyncs: this.statusValue.resyncs + (reason ? 1 : 0),
 					lastResync: reason ? {time: now, reason} : this.statusValue.lastResync,
 					lastDump: now,
-					skipped: summary.errors.length,
+					skipped,
 					error: this.statusValue.eventsDown ? this.statusValue.error : undefined,
 				});
 				this.markChanged();
 			} catch (error) {
-				this.queued = undefined;
 				this.setStatus({error: (error as Error).message});
 				throw error;
 			}
@@ -197,7 +197,22 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		if (this.again !== undefined && !this.stopped) {
 			const next = this.again;
 			this.again = undefined;
-			await this.resync(next);
+			await this.resync(next.reason, next.afterLoss);
+		}
+	}
+
+	/** One dump, with the events that arrived while it ran (queued, not applied). */
+	private async dumpOnce(): Promise<{flows: Flow[]; queued: FlowEvent[]; skipped: number}> {
+		this.queued = [];
+		const flows: Flow[] = [];
+		const family = this.options.family;
+		try {
+			const summary = await this.options.source.dump((flow) => {
+				if (!family || flow.family === family) flows.push(flow);
+			});
+			return {flows, queued: this.queued, skipped: summary.errors.length};
+		} finally {
+			this.queued = undefined;
 		}
 	}
 
@@ -233,4 +248,12 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.statusValue = {...this.statusValue, ...change};
 		this.emit('status', this.statusValue);
 	}
+}
+
+/** Whether a queued NEW or UPDATE names a flow the snapshot does not hold. */
+function hasEventsForAbsentFlows(flows: readonly Flow[], queued: readonly FlowEvent[]): boolean {
+	const live = queued.filter((event) => event.type !== 'destroy');
+	if (live.length === 0) return false;
+	const keys = new Set(flows.map((flow) => flowKey(flow)));
+	return live.some((event) => !keys.has(flowKey(event.flow)));
 }

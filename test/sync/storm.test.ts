@@ -66,7 +66,11 @@ test('an event storm that overflows the receive buffer is noticed, and a re-dump
 		);
 		assert.ok(result.status.resyncs >= 1, 'the loss was noticed and the table re-read');
 		assert.match(result.status.lastResync?.reason ?? '', /dropped events|faster than|died/);
-		assert.equal(result.flows.length, listed.length, 'no flow lost, no stale flow kept');
+		assert.equal(
+			result.flows.length,
+			listed.length,
+			`no flow lost, no stale flow kept (status ${JSON.stringify(result.status)})`,
+		);
 		assert.deepEqual([...result.flows].sort(), [...listed].sort());
 	} finally {
 		ns.remove();

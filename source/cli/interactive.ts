@@ -64,7 +64,8 @@ export async function startInteractive(
 			{
 				table,
 				sync,
-				deleter: makeDeleter((flow) => client.delete(flow), deleteLogPath, now),
+				deleter: makeDeleter(async (flow) => sync.delete(flow), deleteLogPath, now),
+				events,
 				deleteLogPath,
 				resolveName: (address) => dns.name(address),
 				now,
@@ -80,6 +81,7 @@ export async function startInteractive(
 				intervalMs: options.intervalMs,
 				netns: options.netns,
 				hostname: options.hostname,
+				// The dump above needed CAP_NET_ADMIN, which is all a delete needs too.
 				canDelete: true,
 			},
 		);

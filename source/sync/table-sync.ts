@@ -146,9 +146,20 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		}
 	}
 
-	/** Deletes one flow through the kernel. */
+	/**
+	 * Deletes one flow through the kernel and, when it is gone (deleted now or before), from the
+	 * table too: an entry made while nobody listened has no event cache, so the kernel sends no
+	 * DESTROY for it (nf_conntrack_events=2), and the row would linger until the next re-read.
+	 */
 	async delete(flow: Flow): Promise<DeleteOutcome> {
-		return this.options.source.delete(flow);
+		const outcome = await this.options.source.delete(flow);
+		if (outcome.result !== 'error') {
+			const now = this.options.now();
+			this.options.target.applyEvent({type: 'destroy', flow, time: now}, now);
+			this.markChanged();
+		}
+
+		return outcome;
 	}
 
 	/** Stops timers and the event stream and closes the socket. */

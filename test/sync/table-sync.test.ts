@@ -193,4 +193,18 @@ describe('table sync', () => {
 		assert.equal(source.dumps, 2);
 		assert.deepEqual(target.calls.slice(-2), ['snapshot 1', 'new 9']);
 	});
+
+	test('a deleted or already-gone flow leaves the table at once, a failed delete does not', async () => {
+		const {source, target, sync} = setup();
+		source.flows = [flow(1)];
+		await sync.start();
+		assert.deepEqual(await sync.delete(flow(1)), {result: 'deleted'});
+		assert.equal(target.calls.at(-1), 'destroy 1');
+		source.delete = async () => ({result: 'gone'});
+		await sync.delete(flow(2));
+		assert.equal(target.calls.at(-1), 'destroy 2');
+		source.delete = async () => ({result: 'error', reason: 'EPERM'});
+		await sync.delete(flow(3));
+		assert.equal(target.calls.at(-1), 'destroy 2');
+	});
 });

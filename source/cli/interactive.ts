@@ -4,25 +4,15 @@
  */
 import type {ConntrackClient} from '../kernel/client.js';
 import type {EventStream} from '../kernel/events.js';
-import {FlowTable, type GroupBy, type SortColumn} from '../model/index.js';
+import {FlowTable} from '../model/index.js';
 import {defaultDeleteLogPath, makeDeleter} from '../sync/deleter.js';
 import {ReverseDns} from '../sync/reverse-dns.js';
 import {TableSync} from '../sync/table-sync.js';
-import {runTui} from '../ui/run.js';
+import {runTui, type TuiOptions} from '../ui/run.js';
 
-/** What the interactive mode needs from the flags. */
-export interface InteractiveOptions {
-	readonly filter?: string;
-	readonly sort: SortColumn;
-	readonly reverse: boolean;
-	readonly group?: GroupBy;
-	readonly readOnly: boolean;
-	readonly color: boolean;
-	readonly dns: boolean;
-	readonly intervalMs: number;
+/** What the interactive mode needs from the flags: the TUI's options plus the sync's. */
+export interface InteractiveOptions extends Omit<TuiOptions, 'canDelete'> {
 	readonly resyncMs: number;
-	readonly netns?: string;
-	readonly hostname: string;
 	readonly family?: 'ipv4' | 'ipv6';
 	readonly deleteLog?: string;
 	/** Starts the event stream (injected so tests can run without one). */
@@ -71,16 +61,7 @@ export async function startInteractive(
 				now,
 			},
 			{
-				filter: options.filter,
-				sort: options.sort,
-				reverse: options.reverse,
-				group: options.group,
-				readOnly: options.readOnly,
-				color: options.color,
-				dns: options.dns,
-				intervalMs: options.intervalMs,
-				netns: options.netns,
-				hostname: options.hostname,
+				...options,
 				// The dump above needed CAP_NET_ADMIN, which is all a delete needs too.
 				canDelete: true,
 			},

@@ -241,23 +241,7 @@ describe('bad input gets one clear message and its exit code', () => {
 	test('not root exits 77 with the sentence that says to run as root', () => {
 		const ns = TestNamespace.create('clinoroot');
 		try {
-			const result = spawnSync(
-				'ip',
-				[
-					'netns',
-					'exec',
-					ns.name,
-					'setpriv',
-					'--reuid=nobody',
-					'--regid=nogroup',
-					'--clear-groups',
-					'--inh-caps=-all',
-					process.execPath,
-					binary,
-					'--once',
-				],
-				{encoding: 'utf8'},
-			);
+			const result = ns.runAsNobody([process.execPath, binary, '--once']);
 			assert.equal(result.status, 77, result.stderr);
 			assert.equal(result.stderr.trim(), `conntop: ${permissionMessage}`);
 		} finally {

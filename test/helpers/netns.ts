@@ -94,6 +94,25 @@ export class TestNamespace {
 		return this.run('conntrack', args);
 	}
 
+	/**
+	 * Runs `argv` in the namespace as user nobody with every capability dropped: how conntop
+	 * meets a user who is not root.
+	 */
+	runAsNobody(argv: readonly string[]): {status: number | null; stdout: string; stderr: string} {
+		const drop = [
+			'setpriv',
+			'--reuid=nobody',
+			'--regid=nogroup',
+			'--clear-groups',
+			'--inh-caps=-all',
+		];
+		const result = spawnSync('ip', ['netns', 'exec', this.name, ...drop, ...argv], {
+			encoding: 'utf8',
+			env: {...process.env, HOME: '/tmp'},
+		});
+		return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+	}
+
 	/** Deletes the namespace (idempotent). */
 	remove(): void {
 		if (this.removed) return;

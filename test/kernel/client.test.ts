@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {FlowJson} from '../../source/cli/flow-json.js';
@@ -189,25 +188,7 @@ describe('kernel client without privileges', () => {
 	test('a user without CAP_NET_ADMIN gets one sentence that says to run as root, and exit code 77', () => {
 		const ns = TestNamespace.create('noroot');
 		try {
-			const result = spawnSync(
-				'ip',
-				[
-					'netns',
-					'exec',
-					ns.name,
-					'setpriv',
-					'--reuid=nobody',
-					'--regid=nogroup',
-					'--clear-groups',
-					'--inh-caps=-all',
-					process.execPath,
-					'--import',
-					'tsx',
-					probe,
-					'dump',
-				],
-				{encoding: 'utf8', env: {...process.env, HOME: '/tmp', TSX_TSCONFIG_PATH: undefined}},
-			);
+			const result = ns.runAsNobody([process.execPath, '--import', 'tsx', probe, 'dump']);
 			assert.equal(result.status, 77, result.stdout + result.stderr);
 			const line = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
 				error: string;

@@ -26,6 +26,8 @@ export interface DumpSummary {
 	readonly flows: number;
 	/** Messages that could not be decoded (each skipped). */
 	readonly errors: readonly CodecError[];
+	/** Attributes newer than this decoder, skipped. */
+	readonly unknownAttributes: number;
 	/** The kernel flagged the dump as interrupted by concurrent changes (NLM_F_DUMP_INTR). */
 	readonly interrupted: boolean;
 }
@@ -113,6 +115,7 @@ export class ConntrackClient {
 	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
 		let flows = 0;
 		let interrupted = false;
+		let unknownAttributes = 0;
 		const errors: CodecError[] = [];
 		await this.request((seq) => encodeDumpRequest(seq), true, {
 			flow(flow, _type, flags) {
@@ -123,8 +126,11 @@ export class ConntrackClient {
 			error(error) {
 				errors.push(error);
 			},
+			unknown() {
+				unknownAttributes++;
+			},
 		});
-		return {flows, errors, interrupted};
+		return {flows, errors, interrupted, unknownAttributes};
 	}
 
 	/** Deletes one flow by original tuple, zone and id; see encodeDeleteRequest. */
@@ -212,6 +218,7 @@ export class ConntrackClient {
 		decodeDatagram(msg, {
 			flow: pending.sink.flow,
 			error: pending.sink.error,
+			unknown: pending.sink.unknown,
 			other: pending.sink.other,
 			done: () => {
 				if (pending.dump) pending.resolve();

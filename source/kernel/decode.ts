@@ -20,6 +20,8 @@ export interface DecodeSink {
 	done?(seq: number): void;
 	/** NLMSG_ERROR: `errno` is 0 for an ACK, else the positive errno of the failed request. */
 	ack?(errno: number, seq: number): void;
+	/** A top-level attribute newer than this decoder (skipped), by type number. */
+	unknown?(type: number): void;
 	/** Any other ctnetlink message (stats replies), with its bounds, for a specialised decoder. */
 	other?(buf: Buffer, start: number, end: number, msgType: number): void;
 }
@@ -51,7 +53,7 @@ export function decodeDatagram(buf: Buffer, sink: DecodeSink): void {
 		} else if (type >> 8 === C.NFNL_SUBSYS_CTNETLINK) {
 			const msgType = type & 0xff;
 			if (msgType === C.IPCTNL_MSG_CT_NEW || msgType === C.IPCTNL_MSG_CT_DELETE) {
-				const result = decodeFlow(buf, offset + C.NLMSG_HDRLEN, end);
+				const result = decodeFlow(buf, offset + C.NLMSG_HDRLEN, end, sink.unknown);
 				if ('kind' in result) sink.error?.(result);
 				else sink.flow(result, msgType, flags);
 			} else {
@@ -99,7 +101,12 @@ function newScratch(): TupleScratch {
  * Decodes one conntrack message body: `start` points at the nfgenmsg, `end` one past the
  * message. Unknown attributes are skipped; a length that lies yields an error value.
  */
-export function decodeFlow(buf: Buffer, start: number, end: number): Flow | CodecError {
+export function decodeFlow(
+	buf: Buffer,
+	start: number,
+	end: number,
+	onUnknown?: (type: number) => void,
+): Flow | CodecError {
 	if (start + C.NFGENMSG_LEN > end) return codecError('truncated-header', 'nfgenmsg', start);
 	const familyNumber = buf[start];
 	let original: TupleScratch | undefined;
@@ -216,7 +223,9 @@ export function decodeFlow(buf: Buffer, start: number, end: number): Flow | Code
 				labels = decodeLabels(buf, p, q);
 				break;
 			default:
-				// Unknown, newer or unneeded attributes (seq adjust, secctx, synproxy) are skipped.
+				// Unneeded attributes (seq adjust, secctx, synproxy) are skipped; newer ones are
+				// counted too, so a kernel that says more than we read is noticed, not fatal.
+				if (type > C.CTA_STATUS_MASK) onUnknown?.(type);
 				break;
 		}
 

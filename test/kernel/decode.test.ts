@@ -230,8 +230,11 @@ describe('malformed input yields error values, never exceptions', () => {
 		const extended = Buffer.concat([message, unknown]);
 		extended.writeUInt32LE(extended.length, 0);
 		const a = decodeAll([message]).flows[0].flow;
-		const b = decodeAll([extended]).flows[0].flow;
+		const skipped: number[] = [];
+		let b: Flow | undefined;
+		decodeDatagram(extended, {flow: (flow) => (b = flow), unknown: (type) => skipped.push(type)});
 		assert.deepEqual(b, a);
+		assert.deepEqual(skipped, [99], 'the skipped attribute is counted');
 	});
 
 	test('a flow body without its nfgenmsg is an error value', () => {

@@ -23,7 +23,7 @@ class FakeSource implements FlowSource {
 		if (this.hold) await new Promise<void>((resolve) => (this.gate = resolve));
 		if (this.fail) throw this.fail;
 		for (const f of this.flows) onFlow(f);
-		return {flows: this.flows.length, errors: [], interrupted: false};
+		return {flows: this.flows.length, errors: [], interrupted: false, unknownAttributes: 0};
 	}
 
 	release(): void {

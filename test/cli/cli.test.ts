@@ -241,7 +241,7 @@ describe('bad input gets one clear message and its exit code', () => {
 	test('not root exits 77 with the sentence that says to run as root', () => {
 		const ns = TestNamespace.create('clinoroot');
 		try {
-			const result = ns.runAsNobody([process.execPath, binary, '--once']);
+			const result = ns.runWithoutCapabilities([process.execPath, binary, '--once']);
 			assert.equal(result.status, 77, result.stderr);
 			assert.equal(result.stderr.trim(), `conntop: ${permissionMessage}`);
 		} finally {

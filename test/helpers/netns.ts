@@ -95,20 +95,18 @@ export class TestNamespace {
 	}
 
 	/**
-	 * Runs `argv` in the namespace as user nobody with every capability dropped: how conntop
-	 * meets a user who is not root.
+	 * Runs `argv` in the namespace with every capability dropped (bounding and inheritable sets
+	 * emptied, so exec grants none): how conntop meets a user without CAP_NET_ADMIN. It stays
+	 * uid 0 so it can still read a checkout that only root may enter.
 	 */
-	runAsNobody(argv: readonly string[]): {status: number | null; stdout: string; stderr: string} {
-		const drop = [
-			'setpriv',
-			'--reuid=nobody',
-			'--regid=nogroup',
-			'--clear-groups',
-			'--inh-caps=-all',
-		];
+	runWithoutCapabilities(argv: readonly string[]): {
+		status: number | null;
+		stdout: string;
+		stderr: string;
+	} {
+		const drop = ['setpriv', '--bounding-set=-all', '--inh-caps=-all', '--'];
 		const result = spawnSync('ip', ['netns', 'exec', this.name, ...drop, ...argv], {
 			encoding: 'utf8',
-			env: {...process.env, HOME: '/tmp'},
 		});
 		return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 	}

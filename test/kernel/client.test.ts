@@ -188,7 +188,13 @@ describe('kernel client without privileges', () => {
 	test('a user without CAP_NET_ADMIN gets one sentence that says to run as root, and exit code 77', () => {
 		const ns = TestNamespace.create('noroot');
 		try {
-			const result = ns.runAsNobody([process.execPath, '--import', 'tsx', probe, 'dump']);
+			const result = ns.runWithoutCapabilities([
+				process.execPath,
+				'--import',
+				'tsx',
+				probe,
+				'dump',
+			]);
 			assert.equal(result.status, 77, result.stdout + result.stderr);
 			const line = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
 				error: string;

@@ -1,8 +1,9 @@
 /**
  * Runs the whole read path (kernel client, event stream, sync, model table) inside a test
  * namespace. Prints {"ready":...} once following events; on a line "finish" on stdin it waits
- * for a quiet moment, then prints the live table as {"flows": [key...], "status": ...}.
- * Env: RCVBUF = event socket receive buffer (small makes loss likely); CLOSED_MS = how long
+ * for a quiet moment, then prints the live table as {"flows": [key...], "closed", "status"}.
+ * Env: RCVBUF = event socket receive buffer (small makes loss likely); RESYNC_MS = periodic
+ * re-read (default off); CLOSED_MS = how long
  * tombstones stay (default 0); SAMPLE_MS = also run the TUI's 1 Hz work (expire, a sorted page,
  * totals) and print {"sample": {heap, rss, cpu, size, closed}} that often (run with --expose-gc).
  */
@@ -28,7 +29,7 @@ const sync = new TableSync({
 	events,
 	target: table,
 	now: Date.now,
-	resyncIntervalMs: 0,
+	resyncIntervalMs: Number(process.env.RESYNC_MS ?? 0),
 	statsIntervalMs: 0,
 });
 await new Promise<void>((resolve) => events.on('ready', () => resolve()));
@@ -74,7 +75,7 @@ for await (const line of lines) {
 					.filter((row) => !row.closed)
 					.map((row) => flowKey(row.flow.id, flowToJson(row.flow).original))
 			: [];
-	console.log(JSON.stringify({flows, status: sync.status}));
+	console.log(JSON.stringify({flows, closed: table.closed, status: sync.status}));
 	break;
 }
 

@@ -158,6 +158,12 @@ export class FlowTable {
 		const generation = ++this.generation;
 		const markNew = this.hasBaseline;
 		const {store} = this;
+		// The first dump says how many rows there will be: size for them plus an eighth for
+		// churn, rather than doubling past them (1.31x at 100k flows, ~60 B a flow of arrays).
+		if (store.length === 0 && Array.isArray(flows) && flows.length > store.capacity) {
+			store.grow(Math.ceil(flows.length * 1.125));
+		}
+
 		let added = 0;
 		let updated = 0;
 		let closed = 0;

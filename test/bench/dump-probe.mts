@@ -1,24 +1,48 @@
 /**
  * Runs inside a bench namespace: times one dump+decode with the kernel client and prints
- * {ms, flows, rssBaseline, rssAfter} as JSON. With `--collect` the flows are kept in an array
- * (what the live table does), else each is handed on and dropped (what `--once` streaming does).
+ * {ms, flows, perFlow, rssPerFlow} as JSON. With `--table` the flows go into a FlowTable (what
+ * the live view holds) and `perFlow` is the heap plus typed-array bytes per flow it costs over
+ * the baseline, `rssPerFlow` the RSS; otherwise each flow is handed on and dropped (what
+ * `--once` streaming does).
  */
 import {ConntrackClient} from '../../source/kernel/client.js';
 import type {Flow} from '../../source/flow.js';
+import {FlowTable} from '../../source/model/index.js';
 
-const collect = process.argv.includes('--collect');
-globalThis.gc?.();
-const rssBaseline = process.memoryUsage().rss;
+const keep = process.argv.includes('--table');
+/** Heap objects plus ArrayBuffer memory (typed arrays live outside the JS heap). */
+const used = () => {
+	globalThis.gc?.();
+	const memory = process.memoryUsage();
+	return {bytes: memory.heapUsed + memory.arrayBuffers, rss: memory.rss};
+};
+
+const baseline = used();
 const client = ConntrackClient.open();
-const kept: Flow[] = [];
+const flows: Flow[] = [];
 let count = 0;
 const start = performance.now();
 await client.dump((flow) => {
 	count++;
-	if (collect) kept.push(flow);
+	if (keep) flows.push(flow);
 });
 const ms = performance.now() - start;
 client.close();
-globalThis.gc?.();
-const rssAfter = process.memoryUsage().rss;
-console.log(JSON.stringify({ms, flows: count, kept: kept.length, rssBaseline, rssAfter}));
+let table: FlowTable | undefined;
+if (keep) {
+	table = new FlowTable();
+	table.applySnapshot(flows, Date.now());
+	flows.length = 0;
+	table.query({sort: 'src', rows: 50}, Date.now());
+}
+
+const after = used();
+console.log(
+	JSON.stringify({
+		ms,
+		flows: count,
+		kept: table?.size ?? 0,
+		perFlow: (after.bytes - baseline.bytes) / Math.max(1, count),
+		rssPerFlow: (after.rss - baseline.rss) / Math.max(1, count),
+	}),
+);

@@ -20,7 +20,10 @@ export interface DumpFigures {
 	conntopMs: number;
 	conntopProcessMs: number;
 	conntopProcessRssKb: number;
+	/** Heap plus typed arrays per flow held in the live table, over Node's baseline. */
 	bytesPerFlow: number;
+	/** RSS per flow held in the live table, over the baseline. */
+	rssPerFlow: number;
 }
 
 /** Writes N `conntrack -I` lines (TCP ESTABLISHED, 1-day timeout) and loads them in one go. */
@@ -72,7 +75,7 @@ export function benchDump(n: number, rounds = 5): DumpFigures {
 		fillNamespace(ns, n);
 		const conntrack: Array<{ms: number; rssKb: number}> = [];
 		const conntop: Array<{ms: number; rssKb: number; inner: {ms: number}}> = [];
-		const collected: number[] = [];
+		const collected: Array<{perFlow: number; rssPerFlow: number}> = [];
 		for (let round = 0; round < rounds; round++) {
 			conntrack.push(timeCommand(ns, ['conntrack', '-L']));
 			const run = timeCommand(ns, [process.execPath, '--import', 'tsx', probe], true);
@@ -89,14 +92,14 @@ export function benchDump(n: number, rounds = 5): DumpFigures {
 						'--import',
 						'tsx',
 						probe,
-						'--collect',
+						'--table',
 					],
 					{
 						encoding: 'utf8',
 					},
 				).stdout,
-			) as {rssBaseline: number; rssAfter: number; kept: number};
-			collected.push((kept.rssAfter - kept.rssBaseline) / kept.kept);
+			) as {perFlow: number; rssPerFlow: number};
+			collected.push(kept);
 		}
 
 		return {
@@ -106,7 +109,8 @@ export function benchDump(n: number, rounds = 5): DumpFigures {
 			conntopMs: median(conntop.map((r) => r.inner.ms)),
 			conntopProcessMs: median(conntop.map((r) => r.ms)),
 			conntopProcessRssKb: median(conntop.map((r) => r.rssKb)),
-			bytesPerFlow: median(collected),
+			bytesPerFlow: median(collected.map((c) => c.perFlow)),
+			rssPerFlow: median(collected.map((c) => c.rssPerFlow)),
 		};
 	} finally {
 		ns.remove();
@@ -119,7 +123,7 @@ export function printDumpTable(rows: readonly DumpFigures[]): void {
 		'\nDump: conntop vs `conntrack -L > /dev/null` (medians; ratio < 1 means conntop is faster)',
 	);
 	console.log(
-		'flows    conntrack -L  conntop dump+decode  ratio  conntop process  ratio  conntrack RSS  conntop RSS  kept flow',
+		'flows    conntrack -L  conntop dump+decode  ratio  conntop process  ratio  conntrack RSS  conntop RSS  live table per flow (heap+arrays, RSS)',
 	);
 	for (const r of rows) {
 		console.log(
@@ -132,7 +136,7 @@ export function printDumpTable(rows: readonly DumpFigures[]): void {
 				(r.conntopProcessMs / r.conntrackMs).toFixed(2).padStart(6),
 				`${(r.conntrackRssKb / 1024).toFixed(1)} MB`.padStart(14),
 				`${(r.conntopProcessRssKb / 1024).toFixed(1)} MB`.padStart(12),
-				`${r.bytesPerFlow.toFixed(0)} B`.padStart(10),
+				`${r.bytesPerFlow.toFixed(0)} B, ${r.rssPerFlow.toFixed(0)} B`.padStart(20),
 			].join(' '),
 		);
 	}

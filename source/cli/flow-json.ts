@@ -4,6 +4,7 @@
  */
 import type {Flow, FlowEvent, Tuple} from '../flow.js';
 import {statusFlags} from '../kernel/decode.js';
+import {hasPorts} from '../kernel/encode.js';
 import {formatAddress as addressText} from '../model/format.js';
 
 /** One tuple in JSON: ports for port protocols, type/code/id for ICMP. */
@@ -41,13 +42,13 @@ export interface FlowJson {
 	labels: number[];
 }
 
-function tupleJson(tuple: Tuple, isIcmp: boolean, hasPorts: boolean): TupleJson {
+function tupleJson(tuple: Tuple, isIcmp: boolean, ports: boolean): TupleJson {
 	const out: TupleJson = {src: addressText(tuple.src), dst: addressText(tuple.dst)};
 	if (isIcmp) {
 		out.type = tuple.icmpType;
 		out.code = tuple.icmpCode;
 		out.id = tuple.icmpId;
-	} else if (hasPorts) {
+	} else if (ports) {
 		out.sport = tuple.sport;
 		out.dport = tuple.dport;
 	}
@@ -55,15 +56,13 @@ function tupleJson(tuple: Tuple, isIcmp: boolean, hasPorts: boolean): TupleJson 
 	return out;
 }
 
-const portProtocols = new Set([6, 17, 33, 132, 136]);
-
 /**
  * A flow as the documented JSON object. `timeout` is the seconds left when read (null when the
  * message had none, as a destroy event may); `counters` is null when accounting is off.
  */
 export function flowToJson(flow: Flow): FlowJson {
 	const isIcmp = flow.protonum === 1 || flow.protonum === 58;
-	const hasPorts = portProtocols.has(flow.protonum);
+	const ports = hasPorts(flow.protonum);
 	return {
 		id: flow.id,
 		family: flow.family,
@@ -71,8 +70,8 @@ export function flowToJson(flow: Flow): FlowJson {
 		protonum: flow.protonum,
 		state: flow.state ?? null,
 		timeout: flow.timeout ?? null,
-		original: tupleJson(flow.original, isIcmp, hasPorts),
-		reply: tupleJson(flow.reply, isIcmp, hasPorts),
+		original: tupleJson(flow.original, isIcmp, ports),
+		reply: tupleJson(flow.reply, isIcmp, ports),
 		flags: flow.status === undefined ? [] : statusFlags(flow.status),
 		nat: flow.nat ?? null,
 		mark: flow.mark ?? 0,

@@ -3,22 +3,20 @@
  * print, so that people (and their grep habits) read them at once.
  */
 import type {Flow, FlowEvent, Tuple} from '../flow.js';
+import {IPS_ASSURED, IPS_OFFLOAD, IPS_SEEN_REPLY} from '../kernel/constants.js';
+import {hasPorts} from '../kernel/encode.js';
 import {formatAddress} from '../model/format.js';
 
 function tupleText(flow: Flow, tuple: Tuple): string {
 	const parts = [`src=${formatAddress(tuple.src)}`, `dst=${formatAddress(tuple.dst)}`];
 	if (flow.protonum === 1 || flow.protonum === 58) {
 		parts.push(`type=${tuple.icmpType}`, `code=${tuple.icmpCode}`, `id=${tuple.icmpId}`);
-	} else if (tuple.sport || tuple.dport) {
+	} else if (hasPorts(flow.protonum)) {
 		parts.push(`sport=${tuple.sport}`, `dport=${tuple.dport}`);
 	}
 
 	return parts.join(' ');
 }
-
-const SEEN_REPLY = 1 << 1;
-const ASSURED = 1 << 2;
-const OFFLOAD = 1 << 14;
 
 /** A flow as `conntrack -L` prints it (without the family column). */
 export function flowLine(flow: Flow): string {
@@ -29,11 +27,11 @@ export function flowLine(flow: Flow): string {
 	const counters = flow.counters;
 	if (counters) parts.push(`packets=${counters.original.packets} bytes=${counters.original.bytes}`);
 	const status = flow.status ?? 0;
-	if (flow.status !== undefined && !(status & SEEN_REPLY)) parts.push('[UNREPLIED]');
+	if (flow.status !== undefined && !(status & IPS_SEEN_REPLY)) parts.push('[UNREPLIED]');
 	parts.push(tupleText(flow, flow.reply));
 	if (counters) parts.push(`packets=${counters.reply.packets} bytes=${counters.reply.bytes}`);
-	if (status & OFFLOAD) parts.push('[OFFLOAD]');
-	if (status & ASSURED) parts.push('[ASSURED]');
+	if (status & IPS_OFFLOAD) parts.push('[OFFLOAD]');
+	if (status & IPS_ASSURED) parts.push('[ASSURED]');
 	if (flow.mark !== undefined) parts.push(`mark=${flow.mark}`);
 	if (flow.zone) parts.push(`zone=${flow.zone}`);
 	if (flow.use !== undefined) parts.push(`use=${flow.use}`);

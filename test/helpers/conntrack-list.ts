@@ -32,6 +32,7 @@ export interface ListedFlow {
 	use: number;
 	id: number;
 	start?: string;
+	helper?: string;
 }
 
 /** Parses the whole output; lines it does not recognise throw, so a format change is noticed. */
@@ -54,6 +55,7 @@ function parseLine(line: string): ListedFlow {
 	const flags: string[] = [];
 	const meta: Record<string, number> = {};
 	let current: ListedTuple | undefined;
+	let helper: string | undefined;
 	for (; i < words.length; i++) {
 		const word = words[i];
 		if (word.startsWith('[')) {
@@ -73,6 +75,8 @@ function parseLine(line: string): ListedFlow {
 			current[key as 'sport'] = Number(value);
 		} else if (key === 'id' && current && tuples.length <= 2 && !('mark' in meta)) {
 			current.id = Number(value);
+		} else if (key === 'helper') {
+			helper = value;
 		} else if (key === 'zone' && current && !('mark' in meta)) {
 			current.zone = Number(value);
 		} else {
@@ -95,5 +99,6 @@ function parseLine(line: string): ListedFlow {
 		use: meta.use ?? 0,
 		id: meta.id,
 		start,
+		helper,
 	};
 }

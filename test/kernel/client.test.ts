@@ -134,6 +134,33 @@ describe('kernel client against the real conntrack table', () => {
 	});
 });
 
+describe('helpers and labels set by nft rules', () => {
+	test('a flow with the ftp helper and connection labels decodes both', () => {
+		const ns = TestNamespace.create('helper');
+		try {
+			ns.nft(`table inet conntop_helper {
+	ct helper ftp-standard { type "ftp" protocol tcp; }
+	chain out {
+		type filter hook output priority 0;
+		tcp dport 2121 ct helper set "ftp-standard";
+		tcp dport 2121 ct label set 5;
+		tcp dport 2121 ct label set 70;
+	}
+}`);
+			runTraffic(ns, ['tcp', '2121', '1']);
+			const flow = dumpFlows(ns).find((f) => f.original.dport === 2121);
+			assert.ok(flow, 'the connection to port 2121 is tracked');
+			const listed = listFlows(ns).find((f) => f.original.dport === 2121);
+			assert.equal(listed?.helper, 'ftp', 'conntrack -L shows the helper');
+			assert.equal(flow.helper, 'ftp');
+			// Label bits 5 and 70: the second one lives in the bitmap's third 32-bit word.
+			assert.deepEqual(flow.labels, [5, 70]);
+		} finally {
+			ns.remove();
+		}
+	});
+});
+
 describe('kernel events against real traffic', () => {
 	test('one TCP connection over loopback gives NEW, UPDATEs and DESTROY in order', async () => {
 		const ns = TestNamespace.create('events');

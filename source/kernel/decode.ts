@@ -139,7 +139,11 @@ export function decodeFlow(
 		const type = readU16Host(buf, offset + 2) & C.NLA_TYPE_MASK;
 		const p = offset + C.NLA_HDRLEN;
 		const q = offset + length;
-		const size = length - C.NLA_HDRLEN;
+		// Fixed-size attributes are checked once here, so each case below just reads.
+		if (length - C.NLA_HDRLEN < (minimumSizes[type] ?? 0)) {
+			return codecError('short-attribute', attributeName(type), offset);
+		}
+
 		switch (type) {
 			case C.CTA_TUPLE_ORIG:
 			case C.CTA_TUPLE_REPLY: {
@@ -158,7 +162,6 @@ export function decodeFlow(
 			}
 
 			case C.CTA_STATUS:
-				if (size < 4) return codecError('short-attribute', 'CTA_STATUS', offset);
 				status = buf.readUInt32BE(p);
 				break;
 			case C.CTA_PROTOINFO: {
@@ -169,11 +172,9 @@ export function decodeFlow(
 			}
 
 			case C.CTA_TIMEOUT:
-				if (size < 4) return codecError('short-attribute', 'CTA_TIMEOUT', offset);
 				timeout = buf.readUInt32BE(p);
 				break;
 			case C.CTA_MARK:
-				if (size < 4) return codecError('short-attribute', 'CTA_MARK', offset);
 				mark = buf.readUInt32BE(p);
 				break;
 			case C.CTA_COUNTERS_ORIG:
@@ -186,15 +187,12 @@ export function decodeFlow(
 			}
 
 			case C.CTA_USE:
-				if (size < 4) return codecError('short-attribute', 'CTA_USE', offset);
 				use = buf.readUInt32BE(p);
 				break;
 			case C.CTA_ID:
-				if (size < 4) return codecError('short-attribute', 'CTA_ID', offset);
 				id = buf.readUInt32BE(p);
 				break;
 			case C.CTA_ZONE:
-				if (size < 2) return codecError('short-attribute', 'CTA_ZONE', offset);
 				zone = buf.readUInt16BE(p);
 				break;
 			case C.CTA_TIMESTAMP: {
@@ -506,6 +504,16 @@ function readCString(buf: Buffer, start: number, end: number): string {
 	const nul = buf.indexOf(0, start);
 	return buf.toString('latin1', start, nul === -1 || nul > end ? end : nul);
 }
+
+/** Payload bytes the fixed-size top-level attributes need (u32 values, the u16 zone). */
+const minimumSizes: Readonly<Record<number, number>> = {
+	[C.CTA_STATUS]: 4,
+	[C.CTA_TIMEOUT]: 4,
+	[C.CTA_MARK]: 4,
+	[C.CTA_USE]: 4,
+	[C.CTA_ID]: 4,
+	[C.CTA_ZONE]: 2,
+};
 
 const attributeNames: Readonly<Record<number, string>> = {
 	[C.CTA_TUPLE_ORIG]: 'CTA_TUPLE_ORIG',

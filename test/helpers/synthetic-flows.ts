@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type {Address, Flow, FlowEvent, Tuple} from '../../source/flow.js';
+import {tcpStates} from '../../source/model/names.js';
 
 /** A seeded PRNG (mulberry32) returning floats in [0, 1). */
 export function createRandom(seed: number): () => number {
@@ -17,7 +18,8 @@ export function createRandom(seed: number): () => number {
 	};
 }
 
-const tcpStates = [
+// Weighted like a real table: mostly ESTABLISHED.
+const weightedTcpStates = [
 	'ESTABLISHED',
 	'ESTABLISHED',
 	'ESTABLISHED',
@@ -67,7 +69,7 @@ export function syntheticFlow(random: () => number): Flow {
 	const snat = !v6 && random() < 0.33;
 	const replyDst: Address = snat ? 0xcb007101 : src;
 	const replyDport = snat ? 1024 + int(random, 64_000) : sport;
-	const state = protonum === 6 ? pick(random, tcpStates) : null;
+	const state = protonum === 6 ? pick(random, weightedTcpStates) : null;
 	const packets = int(random, 10_000);
 	const seenReply = random() < 0.8;
 	return {
@@ -281,20 +283,7 @@ const arbitraryPort = fc.oneof(
 );
 
 /** A state name as the kernel reports them, including one no list knows. */
-export const arbitraryState = fc.constantFrom(
-	'NONE',
-	'SYN_SENT',
-	'SYN_RECV',
-	'ESTABLISHED',
-	'FIN_WAIT',
-	'CLOSE_WAIT',
-	'LAST_ACK',
-	'TIME_WAIT',
-	'CLOSE',
-	'SYN_SENT2',
-	'COOKIE_WAIT',
-	'UNKNOWN(42)',
-);
+export const arbitraryState = fc.constantFrom(...tcpStates, 'COOKIE_WAIT', 'UNKNOWN(42)');
 
 /**
  * Random flows over small pools of addresses, ports, ids and states, so filters and sorts

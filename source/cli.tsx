@@ -8,15 +8,9 @@ import meow from 'meow';
 import {ConntrackClient} from './kernel/client.js';
 import {EventStream} from './kernel/events.js';
 import {KernelError} from './kernel/kernel-error.js';
-import {
-	groupBys,
-	groupSortColumns,
-	parseFilter,
-	sortColumns,
-	type Filter,
-	type GroupBy,
-	type SortColumn,
-} from './model/index.js';
+import {parseFilter, type Filter} from './model/filter.js';
+import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
+import {sortColumns, type SortColumn} from './model/sort-keys.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
 import {describeFilterError} from './cli/messages.js';

@@ -4,7 +4,7 @@
  */
 import type {ConntrackClient} from '../kernel/client.js';
 import type {EventStream} from '../kernel/events.js';
-import {FlowTable} from '../model/index.js';
+import {FlowTable} from '../model/table.js';
 import {defaultDeleteLogPath, makeDeleter} from '../sync/deleter.js';
 import {ReverseDns} from '../sync/reverse-dns.js';
 import {TableSync} from '../sync/table-sync.js';

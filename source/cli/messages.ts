@@ -1,7 +1,7 @@
 /**
  * Sentences for bad input, shared by the CLI's flags and the UI's filter prompt.
  */
-import type {FilterError} from '../model/index.js';
+import type {FilterError} from '../model/filter.js';
 
 /**
  * A filter error in three lines: what is wrong, the filter with a caret under the position,

@@ -5,17 +5,16 @@
 import type {Flow, FlowEvent} from '../flow.js';
 import type {ConntrackClient} from '../kernel/client.js';
 import {EventStream} from '../kernel/events.js';
+import type {Filter, FilterSubject} from '../model/filter.js';
 import {
-	FlowTable,
-	flowText,
 	groupSortColumns,
-	type Filter,
-	type FilterSubject,
 	type GroupBy,
 	type GroupRow,
 	type GroupSortColumn,
-	type SortColumn,
-} from '../model/index.js';
+} from '../model/group.js';
+import type {SortColumn} from '../model/sort-keys.js';
+import {FlowTable} from '../model/table.js';
+import {flowText} from '../model/text.js';
 import {
 	chooseColumns,
 	chooseGroupColumns,

@@ -16,7 +16,7 @@ import {
 	encodeDumpRequest,
 	encodeStatsCpuRequest,
 } from './encode.js';
-import {describeCodecError, type CodecError} from './errors.js';
+import type {CodecError} from './errors.js';
 import {KernelError, errnoName, errorFromErrno} from './kernel-error.js';
 import {addCpuStats, decodeGlobalStats, type CpuCounters} from './stats.js';
 
@@ -250,12 +250,6 @@ export async function readConntrackMax(): Promise<number | undefined> {
 	} catch {
 		return undefined;
 	}
-}
-
-/** One line for a codec error list, for status lines and logs. */
-export function describeDumpErrors(errors: readonly CodecError[]): string {
-	if (errors.length === 0) return '';
-	return `${errors.length} message(s) skipped: ${describeCodecError(errors[0])}`;
 }
 
 export {errnoName};

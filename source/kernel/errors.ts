@@ -33,11 +33,6 @@ export function codecError(kind: CodecErrorKind, attribute: string, offset: numb
 	return {kind, attribute, offset};
 }
 
-/** True when a decode result is an error rather than a value. */
-export function isCodecError(value: unknown): value is CodecError {
-	return typeof value === 'object' && value !== null && 'kind' in value && 'offset' in value;
-}
-
 /** One line for people: what was wrong and where. */
 export function describeCodecError(error: CodecError): string {
 	const where = error.attribute ? ` in ${error.attribute}` : '';

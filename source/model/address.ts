@@ -42,26 +42,6 @@ export function sameAddress(a: Address, b: Address): boolean {
 }
 
 /**
- * The IPv6 address as four big-endian uint32 words, written to `out` at `offset`. IPv4 is
- * written as `[address, 0, 0, 0]` so the words of both families share one layout.
- */
-export function addressWords(address: Address, out: Uint32Array, offset: number): void {
-	if (typeof address === 'number') {
-		out[offset] = address;
-		out[offset + 1] = 0;
-		out[offset + 2] = 0;
-		out[offset + 3] = 0;
-		return;
-	}
-
-	for (let w = 0; w < 4; w++) {
-		const i = w * 4;
-		out[offset + w] =
-			((address[i] << 24) | (address[i + 1] << 16) | (address[i + 2] << 8) | address[i + 3]) >>> 0;
-	}
-}
-
-/**
  * Strict dotted-quad IPv4 (`10.0.0.1`; no octal, hex, short or leading-zero forms, which
  * `inet_aton` would read differently than a person expects). Returns undefined when invalid.
  */

@@ -11,8 +11,6 @@ export class EventRing {
 	private readonly items: Array<FlowEvent | undefined>;
 	private next = 0;
 	private count = 0;
-	/** Bumped on every push, so a view can tell it has something new to show. */
-	version = 0;
 
 	constructor(readonly capacity: number) {
 		this.items = Array.from({length: capacity});
@@ -28,7 +26,6 @@ export class EventRing {
 		this.items[this.next] = event;
 		this.next = (this.next + 1) % this.capacity;
 		this.count = Math.min(this.capacity, this.count + 1);
-		this.version++;
 	}
 
 	/** The newest `n` events, oldest first. */

@@ -7,7 +7,7 @@
  */
 import {ConntrackClient} from '../../source/kernel/client.js';
 import type {Flow} from '../../source/flow.js';
-import {FlowTable} from '../../source/model/index.js';
+import {FlowTable} from '../../source/model/table.js';
 
 const keep = process.argv.includes('--table');
 /** Heap objects plus ArrayBuffer memory (typed arrays live outside the JS heap). */

@@ -11,7 +11,7 @@ import {createInterface} from 'node:readline';
 import {flowToJson} from '../../source/cli/flow-json.js';
 import {ConntrackClient} from '../../source/kernel/client.js';
 import {EventStream} from '../../source/kernel/events.js';
-import {FlowTable} from '../../source/model/index.js';
+import {FlowTable} from '../../source/model/table.js';
 import {TableSync} from '../../source/sync/table-sync.js';
 import {flowKey} from './compare-flows.js';
 

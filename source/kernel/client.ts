@@ -14,6 +14,7 @@ import {
 	encodeCountRequest,
 	encodeDeleteRequest,
 	encodeDumpRequest,
+	encodeGetRequest,
 	encodeStatsCpuRequest,
 } from './encode.js';
 import type {CodecError} from './errors.js';
@@ -49,11 +50,23 @@ export interface KernelStats {
 	readonly counters: Readonly<CpuCounters>;
 }
 
+/**
+ * What re-reading one flow found: the entry as the kernel has it now, `gone` (ENOENT: it
+ * expired or was deleted), or `unreadable` (any other error for that one request, e.g. a
+ * protocol whose tuple the kernel will not look up from these attributes).
+ */
+export type RereadResult = Flow | 'gone' | 'unreadable';
+
+/** Flows re-read per datagram sent: ~100 bytes a request, far below any buffer limit. */
+const rereadBatch = 256;
+
 /** A request in flight: the sink its replies go to and how it ends. */
 interface Pending {
 	readonly seq: number;
 	readonly sink: DecodeSink;
 	readonly dump: boolean;
+	/** For a batch of requests sent in one datagram: every ACK or error goes here instead. */
+	readonly batchAck?: (errno: number, seq: number) => void;
 	resolve(): void;
 	reject(error: Error): void;
 }
@@ -133,6 +146,44 @@ export class ConntrackClient {
 		return {flows, errors, interrupted, unknownAttributes};
 	}
 
+	/**
+	 * Re-reads flows by original tuple and zone (one IPCTNL_MSG_CT_GET each, all in one
+	 * datagram per 256), for what no event reports: counters, timeouts refreshed by traffic,
+	 * entries that expired silently. Results are in the order of `flows`.
+	 */
+	async reread(flows: readonly Flow[]): Promise<RereadResult[]> {
+		const results: RereadResult[] = new Array<RereadResult>(flows.length).fill('unreadable');
+		for (let start = 0; start < flows.length; start += rereadBatch) {
+			const batch = flows.slice(start, start + rereadBatch);
+			let base = 0;
+			let answered = 0;
+			await this.request(
+				(seq) => {
+					// `seq` is the first of the batch; the rest follow it.
+					base = seq;
+					this.seq = (seq + batch.length - 1) >>> 0;
+					return Buffer.concat(batch.map((flow, i) => encodeGetRequest(flow, (seq + i) >>> 0)));
+				},
+				false,
+				{
+					flow(flow, _type, _flags, seq) {
+						const i = (seq - base) >>> 0;
+						if (i < batch.length) results[start + i] = flow;
+					},
+				},
+				(errno, seq, done) => {
+					const i = (seq - base) >>> 0;
+					if (i >= batch.length) return;
+					if (errno === C.ENOENT) results[start + i] = 'gone';
+					else if (errno !== 0) results[start + i] = 'unreadable';
+					if (++answered === batch.length) done();
+				},
+			);
+		}
+
+		return results;
+	}
+
 	/** Deletes one flow by original tuple, zone and id; see encodeDeleteRequest. */
 	async delete(flow: Flow): Promise<DeleteOutcome> {
 		try {
@@ -190,12 +241,20 @@ export class ConntrackClient {
 		encode: (seq: number) => Buffer,
 		dump: boolean,
 		sink: DecodeSink,
+		batchAck?: (errno: number, seq: number, done: () => void) => void,
 	): Promise<void> {
 		const run = async (): Promise<void> => {
 			if (this.closed) throw new KernelError('socket', 'the conntrack socket is closed');
 			const seq = (this.seq = (this.seq + 1) >>> 0);
 			return new Promise<void>((resolve, reject) => {
-				const entry: Pending = {seq, sink, dump, resolve, reject};
+				const entry: Pending = {
+					seq,
+					sink,
+					dump,
+					batchAck: batchAck && ((errno, at) => batchAck(errno, at, resolve)),
+					resolve,
+					reject,
+				};
 				this.pending = entry;
 				this.socket.ref();
 				this.socket.send(encode(seq), {}, (error) => {
@@ -223,8 +282,9 @@ export class ConntrackClient {
 			done: () => {
 				if (pending.dump) pending.resolve();
 			},
-			ack: (errno) => {
-				if (errno === 0) pending.resolve();
+			ack: (errno, seq) => {
+				if (pending.batchAck) pending.batchAck(errno, seq);
+				else if (errno === 0) pending.resolve();
 				else pending.reject(errorFromErrno(errno, 'the conntrack request'));
 			},
 		});

@@ -13,7 +13,7 @@ import {codecError, type CodecError} from './errors.js';
 /** What a datagram's messages are handed to. Every callback is optional but `flow`. */
 export interface DecodeSink {
 	/** A conntrack message decoded: `msgType` is IPCTNL_MSG_CT_NEW or _DELETE, `flags` its nlmsg flags. */
-	flow(flow: Flow, msgType: number, flags: number): void;
+	flow(flow: Flow, msgType: number, flags: number, seq: number): void;
 	/** A message that could not be decoded; decoding goes on with the next message. */
 	error?(error: CodecError): void;
 	/** NLMSG_DONE: the end of a dump. */
@@ -55,7 +55,7 @@ export function decodeDatagram(buf: Buffer, sink: DecodeSink): void {
 			if (msgType === C.IPCTNL_MSG_CT_NEW || msgType === C.IPCTNL_MSG_CT_DELETE) {
 				const result = decodeFlow(buf, offset + C.NLMSG_HDRLEN, end, sink.unknown);
 				if ('kind' in result) sink.error?.(result);
-				else sink.flow(result, msgType, flags);
+				else sink.flow(result, msgType, flags, seq);
 			} else {
 				sink.other?.(buf, offset + C.NLMSG_HDRLEN, end, msgType);
 			}

@@ -146,6 +146,21 @@ export function hasPorts(protonum: number): boolean {
 }
 
 /**
+ * Reads one entry by its original tuple and zone (IPCTNL_MSG_CT_GET without NLM_F_DUMP), as
+ * `conntrack -G` does: the kernel answers with the entry's current attributes (a CT_NEW
+ * message) and then an ACK, or with ENOENT when the entry expired or was deleted. The kernel
+ * looks up by tuple only, so the caller compares the reply's CTA_ID with what it asked about.
+ * Many of these go to the kernel in one datagram; each keeps its own `seq`.
+ */
+export function encodeGetRequest(flow: Flow, seq: number): Buffer {
+	const w = new AttributeWriter();
+	w.nest(C.CTA_TUPLE_ORIG, (t) => writeTuple(t, flow.original, flow.family, flow.protonum));
+	if (flow.zone) w.u16be(C.CTA_ZONE, flow.zone);
+	const family = flow.family === 'ipv6' ? C.AF_INET6 : C.AF_INET;
+	return message(C.IPCTNL_MSG_CT_GET, C.NLM_F_REQUEST | C.NLM_F_ACK, seq, family, w.toBuffer());
+}
+
+/**
  * Deletes one entry by its original tuple, zone and CTA_ID. The kernel looks the tuple up
  * and refuses (ENOENT) when the entry it finds has another id, so a tuple reused by a new
  * connection since the flow was read is never deleted by mistake.

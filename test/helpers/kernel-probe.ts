@@ -6,6 +6,8 @@
  *   dump                 one JSON flow per line, then {"summary": ...}
  *   stats                {"stats": ...}
  *   delete <flow-json>   {"outcome": ...}  (flow-json: the raw Flow as `dump --raw` printed it)
+ *   reread <flows-json|->  {"results": [flow json | "gone" | "unreadable", ...]} for a JSON array of
+ *                        raw Flows, re-read in one batch by tuple and zone
  *   dump --raw           raw Flow objects (addresses as numbers / byte arrays) for delete
  *   events <ms>          one JSON event per line for <ms> milliseconds, resyncs as {"resync":...}
  *   capture-dump         {"datagrams": [hex, ...]}: the raw dump datagrams, for fixtures
@@ -13,6 +15,7 @@
  */
 import {flowToJson, eventToJson} from '../../source/cli/flow-json.js';
 import type {Flow} from '../../source/flow.js';
+import {readFileSync} from 'node:fs';
 import {RawNetlinkSocket} from 'netlink';
 import {ConntrackClient} from '../../source/kernel/client.js';
 import * as C from '../../source/kernel/constants.js';
@@ -91,6 +94,18 @@ async function main(): Promise<void> {
 		} else if (command === 'delete') {
 			const flow = JSON.parse(argument, rawReviver) as Flow;
 			console.log(JSON.stringify({outcome: await client.delete(flow)}));
+		} else if (command === 'reread') {
+			// `-`: the list comes on stdin (a long list is over the kernel's 128 KiB argument limit).
+			const text = argument === '-' ? readFileSync(0, 'utf8') : argument;
+			const flows = JSON.parse(text, rawReviver) as Flow[];
+			const results = await client.reread(flows);
+			console.log(
+				JSON.stringify({
+					results: results.map((result) =>
+						typeof result === 'string' ? result : flowToJson(result),
+					),
+				}),
+			);
 		} else {
 			throw new Error(`unknown probe command ${command}`);
 		}

@@ -210,11 +210,13 @@ export function columnKey(
 
 		case 'src':
 		case 'dst':
+		case 'sport':
+		case 'dport':
 		case 'nat': {
-			const first = keyColumn[column];
-			const count = column === 'nat' ? 6 : 5;
-			const chunks = keyColumns.slice(first, first + count);
-			return {chunks: varying(chunks, store), flip: reverse ? 0xffffffff : 0};
+			return {
+				chunks: varying(endpointChunks(column, keyColumns), store),
+				flip: reverse ? 0xffffffff : 0,
+			};
 		}
 
 		default:
@@ -222,6 +224,29 @@ export function columnKey(
 				chunks: varying([keyColumns[keyColumn[column]]], store),
 				flip: reverse ? 0xffffffff : 0,
 			};
+	}
+}
+
+/**
+ * An endpoint column's chunks: an address sorts on by its port and a port by its address, so
+ * the flows of one host (or one service) come out in a stable, readable order.
+ */
+function endpointChunks(
+	column: 'src' | 'dst' | 'sport' | 'dport' | 'nat',
+	keyColumns: readonly Uint32Array[],
+): Uint32Array[] {
+	const at = (first: number, count: number) => keyColumns.slice(first, first + count);
+	switch (column) {
+		case 'src':
+			return [...at(keyColumn.src, 5), keyColumns[keyColumn.sport]];
+		case 'dst':
+			return [...at(keyColumn.dst, 5), keyColumns[keyColumn.dport]];
+		case 'sport':
+			return [keyColumns[keyColumn.sport], ...at(keyColumn.src, 5)];
+		case 'dport':
+			return [keyColumns[keyColumn.dport], ...at(keyColumn.dst, 5)];
+		case 'nat':
+			return at(keyColumn.nat, 6);
 	}
 }
 

@@ -73,13 +73,13 @@ function columnValue(column: SortColumn, flow: Flow, known: Known): Array<bigint
 		case 'proto':
 			return [flow.protonum];
 		case 'src':
-			return address(flow.original.src);
+			return [...address(flow.original.src), flow.original.sport];
 		case 'dst':
-			return address(flow.original.dst);
+			return [...address(flow.original.dst), flow.original.dport];
 		case 'sport':
-			return [flow.original.sport];
+			return [flow.original.sport, ...address(flow.original.src)];
 		case 'dport':
-			return [flow.original.dport];
+			return [flow.original.dport, ...address(flow.original.dst)];
 		case 'state': {
 			const state = flow.state;
 			if (state === undefined || state === null) return [101];
@@ -343,6 +343,27 @@ describe('column orders', () => {
 			table.query({sort: 'src', rows: 10}, t0).rows.map((row) => row.flow.id),
 			[4, 3, 2, 1],
 		);
+	});
+
+	test('an address sorts on by its port, and a port by its address', () => {
+		const table = new FlowTable();
+		// Identity order (the id) disagrees with the port order, so only a secondary key fixes it.
+		table.applySnapshot(
+			[
+				makeFlow({id: 1, src: '10.0.0.2', sport: 9000, dst: '10.0.0.9', dport: 80}),
+				makeFlow({id: 2, src: '10.0.0.1', sport: 7000, dst: '10.0.0.9', dport: 22}),
+				makeFlow({id: 3, src: '10.0.0.2', sport: 1000, dst: '10.0.0.8', dport: 80}),
+				makeFlow({id: 4, src: '10.0.0.1', sport: 2000, dst: '10.0.0.8', dport: 443}),
+			],
+			t0,
+		);
+		const ids = (sort: SortColumn, reverse = false) =>
+			table.query({sort, reverse, rows: 10}, t0).rows.map((row) => row.flow.id);
+		assert.deepEqual(ids('src'), [4, 2, 3, 1]);
+		assert.deepEqual(ids('src', true), [1, 3, 2, 4]);
+		assert.deepEqual(ids('dst'), [3, 4, 2, 1]);
+		assert.deepEqual(ids('sport'), [3, 4, 2, 1]);
+		assert.deepEqual(ids('dport'), [2, 3, 1, 4]);
 	});
 
 	test('states sort by how far a connection got, not alphabetically, stateless last', () => {

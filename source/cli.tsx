@@ -14,6 +14,7 @@ import {sortColumns, type SortColumn} from './model/sort-keys.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
 import {describeFilterError} from './cli/messages.js';
+import {checkArgv, type FlagShape} from './cli/argv.js';
 
 const helpText = `
 	Usage
@@ -31,6 +32,7 @@ const helpText = `
 	  -4, --ipv4 / -6, --ipv6  Only one address family
 	      --netns NAME|PID     Show another network namespace (a name from \`ip netns list\`, or a PID)
 	      --read-only          Disable every key that deletes
+	      --no-confirm         x deletes at once, without asking (D still asks)
 	      --no-color           Plain output (NO_COLOR is honoured too)
 	      --dns                Show DNS names instead of addresses (toggle with n)
 	      --interval SECONDS   Redraw period (default 1)
@@ -65,30 +67,37 @@ const argv = process.argv
 	.slice(2)
 	.map((arg) => (arg === '-4' ? '--ipv4' : arg === '-6' ? '--ipv6' : arg));
 
+/** The flags, given to meow and to our own check of the command line's shape. */
+const flagSpec = {
+	filter: {type: 'string', shortFlag: 'f'},
+	sort: {type: 'string', shortFlag: 's', default: 'src'},
+	reverse: {type: 'boolean', shortFlag: 'r', default: false},
+	groupBy: {type: 'string', shortFlag: 'g'},
+	ipv4: {type: 'boolean', default: false},
+	ipv6: {type: 'boolean', default: false},
+	netns: {type: 'string'},
+	readOnly: {type: 'boolean', default: false},
+	confirm: {type: 'boolean', default: true},
+	color: {type: 'boolean', default: true},
+	dns: {type: 'boolean', default: false},
+	interval: {type: 'number', default: 1},
+	resync: {type: 'number', default: 60},
+	deleteLog: {type: 'string'},
+	once: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	csv: {type: 'boolean', default: false},
+	width: {type: 'number'},
+	events: {type: 'boolean', default: false},
+} satisfies Record<string, FlagShape & {default?: unknown}>;
+
+const shapeError = checkArgv(argv, flagSpec);
+if (shapeError !== undefined) usageError(shapeError);
+
 const cli = meow(helpText, {
 	importMeta: import.meta,
 	argv,
 	allowUnknownFlags: false,
-	flags: {
-		filter: {type: 'string', shortFlag: 'f'},
-		sort: {type: 'string', shortFlag: 's', default: 'src'},
-		reverse: {type: 'boolean', shortFlag: 'r', default: false},
-		groupBy: {type: 'string', shortFlag: 'g'},
-		ipv4: {type: 'boolean', default: false},
-		ipv6: {type: 'boolean', default: false},
-		netns: {type: 'string'},
-		readOnly: {type: 'boolean', default: false},
-		color: {type: 'boolean', default: true},
-		dns: {type: 'boolean', default: false},
-		interval: {type: 'number', default: 1},
-		resync: {type: 'number', default: 60},
-		deleteLog: {type: 'string'},
-		once: {type: 'boolean', default: false},
-		json: {type: 'boolean', default: false},
-		csv: {type: 'boolean', default: false},
-		width: {type: 'number'},
-		events: {type: 'boolean', default: false},
-	},
+	flags: flagSpec,
 });
 
 const flags = cli.flags;
@@ -113,16 +122,17 @@ if (flags.json && flags.csv) usageError('--json and --csv exclude each other');
 if ((flags.json || flags.csv) && !flags.once && !flags.events)
 	usageError('--json and --csv go with --once or --events');
 if (flags.csv && flags.events) usageError('--events prints text or --json, not --csv');
-if (
-	flags.width !== undefined &&
-	(!flags.once || !Number.isInteger(flags.width) || flags.width < 20)
-) {
-	usageError('--width goes with --once and takes a whole number of at least 20');
-}
+if (flags.width !== undefined && !flags.once) usageError('--width goes with --once');
+if (flags.width !== undefined && !(Number.isInteger(flags.width) && flags.width >= 20))
+	usageError('--width takes a whole number of columns, at least 20, like 132');
 
-if (!(flags.interval > 0) || flags.interval > 3600)
-	usageError('--interval takes seconds between 0 and 3600, like 1 or 0.5');
-if (!(flags.resync >= 0)) usageError('--resync takes seconds (0 turns the periodic re-read off)');
+// Below 0.1 s a redraw would cost more than it shows (htop's floor too).
+if (!(flags.interval >= 0.1 && flags.interval <= 3600))
+	usageError('--interval takes seconds from 0.1 to 3600, like 1 or 0.5');
+// Timers cap at 2^31 ms (24.8 days) and fire at once past it; a re-dump more often than each
+// second would never rest on a big table.
+if (!(flags.resync === 0 || (flags.resync >= 1 && flags.resync <= 86_400)))
+	usageError('--resync takes seconds from 1 to 86400, or 0 to turn the periodic re-read off');
 
 let filter: Filter | undefined;
 if (flags.filter !== undefined && flags.filter.trim() !== '') {
@@ -152,7 +162,7 @@ async function main(): Promise<number> {
 		if (process.getuid?.() !== 0) {
 			throw new KernelError(
 				'permission',
-				'conntop needs root to enter another network namespace: run it with sudo.',
+				'needs root to enter another network namespace: run it with sudo.',
 			);
 		}
 
@@ -190,6 +200,7 @@ async function main(): Promise<number> {
 		reverse: flags.reverse,
 		group: flags.groupBy as GroupBy | undefined,
 		readOnly: flags.readOnly,
+		confirm: flags.confirm,
 		color: flags.color && !process.env.NO_COLOR,
 		dns: flags.dns,
 		intervalMs: flags.interval * 1000,

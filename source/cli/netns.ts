@@ -18,7 +18,7 @@ export function resolveNetns(value: string): {path: string} | {error: string} {
 		return existsSync(path) ? {path} : {error: `--netns ${value}: no process with that PID.`};
 	}
 
-	if (!/^[\w.-]+$/.test(value)) return {error: `--netns ${value}: not a namespace name or PID.`};
+	if (!/^[\w.-]+$/.test(value)) return {error: `--netns "${value}": not a namespace name or PID.`};
 	const path = `/run/netns/${value}`;
 	return existsSync(path)
 		? {path}

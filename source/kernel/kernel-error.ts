@@ -29,13 +29,13 @@ export class KernelError extends Error {
 	}
 }
 
-/** The sentence for a missing capability. */
+/** The sentence for a missing capability; the CLI puts `conntop: ` before it, so it starts with the verb. */
 export const permissionMessage =
-	'conntop needs root (CAP_NET_ADMIN) to read the conntrack table: run it with sudo.';
+	'needs root (CAP_NET_ADMIN) to read the conntrack table: run it with sudo.';
 
-/** The sentence for a kernel without conntrack. */
+/** The sentence for a kernel without conntrack, lower-case after the CLI's `conntop: `. */
 export const unavailableMessage =
-	'This kernel has no connection tracking over netlink (nf_conntrack and nf_conntrack_netlink): load them with `modprobe nf_conntrack_netlink`.';
+	'this kernel has no connection tracking over netlink (nf_conntrack and nf_conntrack_netlink): load them with `modprobe nf_conntrack_netlink`.';
 
 /** Maps a socket-level errno (positive) to a KernelError. */
 export function errorFromErrno(errno: number, what: string): KernelError {

@@ -57,8 +57,9 @@ function tupleJson(tuple: Tuple, isIcmp: boolean, ports: boolean): TupleJson {
 }
 
 /**
- * A flow as the documented JSON object. `timeout` is the seconds left when read (null when the
- * message had none, as a destroy event may); `counters` is null when accounting is off.
+ * A flow as the documented JSON object. Every key is always present: `timeout` is the seconds
+ * left when read, null when the message had none (a destroy event never has one); `counters` is
+ * null when accounting is off.
  */
 export function flowToJson(flow: Flow): FlowJson {
 	const isIcmp = flow.protonum === 1 || flow.protonum === 58;

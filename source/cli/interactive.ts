@@ -5,7 +5,7 @@
 import type {ConntrackClient} from '../kernel/client.js';
 import type {EventStream} from '../kernel/events.js';
 import {FlowTable} from '../model/table.js';
-import {defaultDeleteLogPath, makeDeleter} from '../sync/deleter.js';
+import {defaultDeleteLogPath, makeDeleter, type Deleter} from '../sync/deleter.js';
 import {ReverseDns} from '../sync/reverse-dns.js';
 import {TableSync} from '../sync/table-sync.js';
 import {runTui, type TuiOptions} from '../ui/run.js';
@@ -18,6 +18,11 @@ export interface InteractiveOptions extends Omit<TuiOptions, 'canDelete'> {
 	/** Starts the event stream (injected so tests can run without one). */
 	readonly events: () => EventStream;
 }
+
+const heldSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** How long quitting waits for deletes still running (a kernel reply never takes this long). */
+const finishDeletesMs = 10_000;
 
 /**
  * Reads the table once (so a permission or kernel problem is reported before the screen is
@@ -48,13 +53,22 @@ export async function startInteractive(
 	}
 
 	const deleteLogPath = options.deleteLog ?? defaultDeleteLogPath();
+	const deleter = makeDeleter(async (flow) => sync.delete(flow), deleteLogPath, now, {
+		host: options.hostname,
+		netns: options.netns,
+	});
 	const dns = new ReverseDns();
+	// From the TUI's start until the last delete is logged, a signal must not end us: the TUI
+	// turns the first into a quit, and a repeat (a Ctrl-C reaches a --netns child twice) would
+	// otherwise kill us while a delete's log line is still being written.
+	const holdSignal = () => undefined;
+	for (const signal of heldSignals) process.on(signal, holdSignal);
 	try {
-		return await runTui(
+		const code = await runTui(
 			{
 				table,
 				sync,
-				deleter: makeDeleter(async (flow) => sync.delete(flow), deleteLogPath, now),
+				deleter,
 				events,
 				deleteLogPath,
 				resolveName: (address) => dns.name(address),
@@ -66,7 +80,31 @@ export async function startInteractive(
 				canDelete: true,
 			},
 		);
+		await finishDeletes(deleter);
+		return code;
 	} finally {
+		for (const signal of heldSignals) process.off(signal, holdSignal);
 		sync.stop();
+	}
+}
+
+/**
+ * Waits for the deletes still running when the TUI ended (an `x` just before `q`), so they
+ * reach the kernel and the log before the socket closes and the process exits.
+ */
+async function finishDeletes(deleter: Deleter): Promise<void> {
+	if (deleter.pending === 0) return;
+	let timer: NodeJS.Timeout | undefined;
+	const timedOut = new Promise<boolean>((resolve) => {
+		timer = setTimeout(() => {
+			resolve(true);
+		}, finishDeletesMs);
+	});
+	const late = await Promise.race([deleter.idle().then(() => false), timedOut]);
+	clearTimeout(timer);
+	if (late) {
+		process.stderr.write(
+			`conntop: ${deleter.pending} delete batch(es) still running after ${finishDeletesMs / 1000} s; their flows may be missing from the log\n`,
+		);
 	}
 }

@@ -2,7 +2,7 @@
  * Deleting flows from the kernel, with a record: every deleted flow is appended as one JSON
  * line to a log file, so what was removed can always be seen afterwards.
  */
-import {appendFile, mkdir} from 'node:fs/promises';
+import {mkdir, open} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {flowToJson} from '../cli/flow-json.js';
 import type {Flow} from '../flow.js';
@@ -25,15 +25,53 @@ export function defaultDeleteLogPath(): string {
 }
 
 /**
+ * Where deleted flows lived, written on every log line so a log gathered from several
+ * namespaces or machines still says which table each flow was removed from.
+ */
+export interface DeleteOrigin {
+	/** The machine whose kernel held the flows: this host's name, or a remote source's host. */
+	readonly host: string;
+	/** The network namespace (the --netns name or PID); undefined for the host's own. */
+	readonly netns?: string;
+}
+
+/**
+ * Deletes a batch of flows and logs the deleted ones; also knows which batches are still
+ * running, so the program can let them finish (and be logged) before it exits.
+ */
+export interface Deleter {
+	(flows: readonly Flow[]): Promise<DeleteReport>;
+	/** Batches started and not finished yet. */
+	readonly pending: number;
+	/** Resolves once every batch started so far (and any started meanwhile) has finished. */
+	idle(): Promise<void>;
+}
+
+/** Appends `text` to `path` and syncs it: a delete that was reported must be in the log after a crash too. */
+async function appendSynced(path: string, text: string): Promise<void> {
+	await mkdir(dirname(path), {recursive: true});
+	const file = await open(path, 'a');
+	try {
+		await file.appendFile(text);
+		await file.sync();
+	} finally {
+		await file.close();
+	}
+}
+
+/**
  * Makes a deleter over `remove` (the kernel client's delete): one flow at a time, in order,
- * so a failure midway leaves a clear report. `now` stamps the log lines.
+ * so a failure midway leaves a clear report. `now` stamps the log lines; `origin` names the
+ * host and namespace on each.
  */
 export function makeDeleter(
 	remove: (flow: Flow) => Promise<DeleteOutcome>,
 	logPath: string,
 	now: () => number,
-): (flows: readonly Flow[]) => Promise<DeleteReport> {
-	return async (flows) => {
+	origin: DeleteOrigin,
+): Deleter {
+	const running = new Set<Promise<unknown>>();
+	const run = async (flows: readonly Flow[]): Promise<DeleteReport> => {
 		let deleted = 0;
 		let gone = 0;
 		const failed: Array<{flow: Flow; reason: string}> = [];
@@ -43,7 +81,13 @@ export function makeDeleter(
 			if (outcome.result === 'deleted') {
 				deleted++;
 				lines.push(
-					JSON.stringify({deleted: new Date(now()).toISOString(), flow: flowToJson(flow)}),
+					JSON.stringify({
+						deleted: new Date(now()).toISOString(),
+						host: origin.host,
+						// Null rather than absent, so a reader sees "the host's own namespace" said.
+						netns: origin.netns ?? null,
+						flow: flowToJson(flow),
+					}),
 				);
 			} else if (outcome.result === 'gone') {
 				gone++;
@@ -55,8 +99,7 @@ export function makeDeleter(
 		let logError: string | undefined;
 		if (lines.length > 0) {
 			try {
-				await mkdir(dirname(logPath), {recursive: true});
-				await appendFile(logPath, lines.join('\n') + '\n');
+				await appendSynced(logPath, lines.join('\n') + '\n');
 			} catch (error) {
 				logError = `could not write ${logPath}: ${(error as Error).message}`;
 			}
@@ -64,4 +107,26 @@ export function makeDeleter(
 
 		return {deleted, gone, failed, logError};
 	};
+
+	const deleter = async (flows: readonly Flow[]): Promise<DeleteReport> => {
+		const batch = run(flows);
+		running.add(batch);
+		try {
+			return await batch;
+		} finally {
+			running.delete(batch);
+		}
+	};
+
+	// defineProperties, not Object.assign: assign would copy the getter's value once.
+	return Object.defineProperties(deleter, {
+		pending: {
+			get: () => running.size,
+		},
+		idle: {
+			async value() {
+				while (running.size > 0) await Promise.allSettled([...running]);
+			},
+		},
+	}) as Deleter;
 }

@@ -32,6 +32,7 @@ test('the deleter counts deleted, gone and failed flows and logs only the delete
 		async (f) => outcomes[f.id],
 		log,
 		() => Date.UTC(2026, 10, 23, 12),
+		{host: 'router1'},
 	);
 	const report = await deleter([flow(1), flow(2), flow(3), flow(4)]);
 	assert.equal(report.deleted, 2);
@@ -66,8 +67,76 @@ test('a log that cannot be written is reported, and the deletes still count', as
 		async () => ({result: 'deleted'}),
 		join(file, 'deleted.jsonl'),
 		() => 0,
+		{host: 'router1'},
 	);
 	const report = await deleter([flow(1)]);
 	assert.equal(report.deleted, 1);
 	assert.match(report.logError ?? '', /could not write .*a-file\/deleted.jsonl/);
 });
+
+test('each log line names the host and the namespace the flow was deleted from', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'conntop-'));
+	const log = join(dir, 'deleted.jsonl');
+	const remove = async (): Promise<DeleteOutcome> => ({result: 'deleted'});
+	await makeDeleter(remove, log, () => 0, {host: 'router1', netns: 'pod-ns'})([flow(1)]);
+	await makeDeleter(remove, log, () => 0, {host: 'router1', netns: '4242'})([flow(2)]);
+	await makeDeleter(remove, log, () => 0, {host: 'router1'})([flow(3)]);
+	const lines = readFileSync(log, 'utf8')
+		.trim()
+		.split('\n')
+		.map((line) => JSON.parse(line));
+	assert.deepEqual(
+		lines.map((line) => [line.flow.id, line.host, line.netns]),
+		[
+			[1, 'router1', 'pod-ns'],
+			[2, 'router1', '4242'],
+			// The host's own namespace: said as null, not left out.
+			[3, 'router1', null],
+		],
+	);
+	assert.ok('netns' in lines[2]);
+});
+
+test('idle waits for batches still running, and their lines are in the log when it resolves', async () => {
+	const log = join(mkdtempSync(join(tmpdir(), 'conntop-')), 'deleted.jsonl');
+	const answers: Array<() => void> = [];
+	const deleter = makeDeleter(
+		async () =>
+			new Promise<DeleteOutcome>((resolve) => {
+				answers.push(() => {
+					resolve({result: 'deleted'});
+				});
+			}),
+		log,
+		() => 0,
+		{host: 'router1'},
+	);
+	assert.equal(deleter.pending, 0);
+	const report = deleter([flow(1), flow(2)]);
+	assert.equal(deleter.pending, 1);
+	let idle = false;
+	const waiting = deleter.idle().then(() => {
+		idle = true;
+	});
+	// The kernel answers one flow at a time; idle must not resolve in between.
+	for (let answered = 0; answered < 2; answered++) {
+		await waitUntil(() => answers.length > answered);
+		assert.equal(idle, false);
+		answers[answered]();
+	}
+
+	await waiting;
+	assert.equal(deleter.pending, 0);
+	assert.equal((await report).deleted, 2);
+	assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 2);
+});
+
+async function waitUntil(accept: () => boolean): Promise<void> {
+	for (let tries = 0; tries < 1000 && !accept(); tries++) {
+		await new Promise((resolve) => {
+			setImmediate(resolve);
+		});
+	}
+
+	assert.ok(accept());
+}

@@ -85,3 +85,10 @@ export interface FlowEvent {
 	readonly flow: Flow;
 	readonly time: number;
 }
+
+/**
+ * What re-reading one flow from its source found: the entry as it is now, `gone` (it expired
+ * or was deleted, and no event said so), or `unreadable` (this one could not be looked up;
+ * what the table knows stays).
+ */
+export type RereadResult = Flow | 'gone' | 'unreadable';

@@ -7,7 +7,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import {RawNetlinkSocket} from 'netlink';
-import type {Flow} from '../flow.js';
+import type {Flow, RereadResult} from '../flow.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from './encode.js';
 import type {CodecError} from './errors.js';
 import {KernelError, errnoName, errorFromErrno} from './kernel-error.js';
+import {readTrackingSettings, type TrackingSettings} from './settings.js';
 import {addCpuStats, decodeGlobalStats, type CpuCounters} from './stats.js';
 
 /** What a finished dump reports beside the flows it streamed. */
@@ -48,14 +49,12 @@ export interface KernelStats {
 	readonly max: number | undefined;
 	/** Per-CPU counters summed: found, invalid, insert, insert_failed, drop, early_drop, error, ... */
 	readonly counters: Readonly<CpuCounters>;
+	/**
+	 * Accounting and timestamp sysctls, read with every sample so a `sysctl -w` shows at the
+	 * next one. Optional so hand-made samples (tests) may leave it out.
+	 */
+	readonly settings?: TrackingSettings;
 }
-
-/**
- * What re-reading one flow found: the entry as the kernel has it now, `gone` (ENOENT: it
- * expired or was deleted), or `unreadable` (any other error for that one request, e.g. a
- * protocol whose tuple the kernel will not look up from these attributes).
- */
-export type RereadResult = Flow | 'gone' | 'unreadable';
 
 /** Flows re-read per datagram sent: ~100 bytes a request, far below any buffer limit. */
 const rereadBatch = 256;
@@ -149,7 +148,9 @@ export class ConntrackClient {
 	/**
 	 * Re-reads flows by original tuple and zone (one IPCTNL_MSG_CT_GET each, all in one
 	 * datagram per 256), for what no event reports: counters, timeouts refreshed by traffic,
-	 * entries that expired silently. Results are in the order of `flows`.
+	 * entries that expired silently. Results are in the order of `flows`: ENOENT is `gone`, any
+	 * other error for one request (e.g. a protocol whose tuple the kernel will not look up from
+	 * these attributes) `unreadable`.
 	 */
 	async reread(flows: readonly Flow[]): Promise<RereadResult[]> {
 		const results: RereadResult[] = new Array<RereadResult>(flows.length).fill('unreadable');
@@ -197,7 +198,7 @@ export class ConntrackClient {
 		}
 	}
 
-	/** Count, max and summed per-CPU counters. */
+	/** Count, max, summed per-CPU counters, and the accounting and timestamp sysctls. */
 	async stats(): Promise<KernelStats> {
 		const counters: CpuCounters = {};
 		await this.request((seq) => encodeStatsCpuRequest(seq), true, {
@@ -207,8 +208,11 @@ export class ConntrackClient {
 			},
 		});
 		const global = await this.count();
-		const max = global.max ?? (await readConntrackMax());
-		return {count: global.count, max, counters};
+		const [max, settings] = await Promise.all([
+			global.max ?? readConntrackMax(),
+			readTrackingSettings(),
+		]);
+		return {count: global.count, max, counters, settings};
 	}
 
 	/** The number of entries (and the limit, where the kernel reports it). */

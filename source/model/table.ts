@@ -3,7 +3,7 @@
  * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
  * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
  */
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../flow.js';
 import {EventRate} from './event-rate.js';
 import {evaluateFilter} from './filter-columns.js';
 import type {Filter} from './filter.js';
@@ -15,6 +15,7 @@ import {
 	type GroupRow,
 	type GroupSortColumn,
 } from './group.js';
+import {FlowHistory, TableHistory, type RateSample, type TableSecond} from './history.js';
 import {IdentityOrder} from './identity-order.js';
 import {flowKey, flowKeyId} from './key.js';
 import {mergeFlow} from './merge.js';
@@ -123,6 +124,8 @@ export class FlowTable {
 	private totalsCache: {version: number; totals: Omit<Totals, 'eventsPerSecond'>} | undefined;
 	private readonly events: EventRate;
 	private readonly counters = {sorts: 0, filterPasses: 0, groupings: 0};
+	private readonly history = new TableHistory();
+	private readonly flowHistory = new FlowHistory();
 
 	constructor(options: FlowTableOptions = {}) {
 		this.closedMs = options.closedMs ?? 3000;
@@ -251,6 +254,40 @@ export class FlowTable {
 	}
 
 	/**
+	 * Merges what re-reading `flows` by tuple found at `now` (`results[i]` for `flows[i]`): the
+	 * kernel refreshes timeouts and counters on every packet without an event, so this is how
+	 * the rows on screen stay exact. A flow the source no longer has is removed at once (it
+	 * expired or was deleted, and no DESTROY will come for an entry made before anyone
+	 * listened); one whose tuple now belongs to an entry with another id is replaced by it.
+	 * Flows no longer in the table are skipped: an event got there first. Returns how many
+	 * rows changed.
+	 */
+	applyReread(flows: readonly Flow[], results: readonly RereadResult[], now: number): number {
+		let changed = 0;
+		for (let i = 0; i < flows.length; i++) {
+			const result = results[i];
+			if (result === undefined || result === 'unreadable') continue;
+			const slot = this.index.find(flows[i]);
+			if (slot === -1 || this.store.isClosed(slot)) continue;
+			if (result === 'gone') {
+				this.remove(slot);
+				this.history.count(now, 0, 1, this.live);
+			} else if (result.id === flows[i].id) {
+				this.update(slot, result, now);
+				if (result.counters) this.flowHistory.record(flowKey(result), result.counters, now);
+			} else {
+				this.remove(slot);
+				this.history.count(now, 0, 1, this.live);
+				this.add(result, now, true);
+			}
+
+			changed++;
+		}
+
+		return changed;
+	}
+
+	/**
 	 * Drops tombstones older than `closedMs` at `now`; queries call it themselves. Removing rows
 	 * never re-sorts: cached orders are compacted. Returns how many left.
 	 */
@@ -371,15 +408,18 @@ export class FlowTable {
 	/** Counts for the header at `now`; recounted only after the table changed. */
 	totals(now: number): Totals {
 		this.expire(now);
+		this.history.observe(now, this.live);
 		const version = this.version + this.removalStamp;
 		if (this.totalsCache?.version !== version) {
 			const byProtocol: Record<string, number> = {};
 			const byState: Record<string, number> = {};
 			let nat = 0;
+			let bytesPerSecond = 0;
 			const {store} = this;
 			for (let slot = 0; slot < store.length; slot++) {
 				const flow = store.flows[slot];
 				if (flow === undefined || store.isClosed(slot)) continue;
+				bytesPerSecond += store.bytesPerSecond(slot);
 				byProtocol[flow.proto] = (byProtocol[flow.proto] ?? 0) + 1;
 				if (flow.protonum === 6 && flow.state) {
 					byState[flow.state] = (byState[flow.state] ?? 0) + 1;
@@ -390,11 +430,35 @@ export class FlowTable {
 
 			this.totalsCache = {
 				version,
-				totals: {total: this.live, closed: this.closedCount, byProtocol, byState, nat},
+				totals: {
+					total: this.live,
+					closed: this.closedCount,
+					byProtocol,
+					byState,
+					nat,
+					bytesPerSecond,
+				},
 			};
 		}
 
 		return {...this.totalsCache.totals, eventsPerSecond: this.eventsPerSecond(now)};
+	}
+
+	/**
+	 * The table's size and the flows that appeared and left, per second over the last minute
+	 * before `now` (for the header's sparklines), from the first second the table was counted.
+	 */
+	tableHistory(now: number): readonly TableSecond[] {
+		this.history.observe(now, this.live);
+		return this.history.window(now);
+	}
+
+	/**
+	 * The byte rate per direction of flow `key` between its re-reads over the last minute
+	 * (for the detail view's sparkline); empty for a flow that was never re-read twice.
+	 */
+	rateHistory(key: string, now: number): readonly RateSample[] {
+		return this.flowHistory.samples(key, now);
 	}
 
 	/**
@@ -442,7 +506,11 @@ export class FlowTable {
 		this.identity.added(slot);
 		this.live++;
 		store.observe(slot, flow, flow, now, this.timeConstantMs);
-		if (markNew) store.set(slot, rowField.newUntil, now + this.newMs);
+		if (markNew) {
+			store.set(slot, rowField.newUntil, now + this.newMs);
+			this.history.count(now, 1, 0, this.live);
+		}
+
 		this.membershipStamp++;
 		this.version++;
 		return slot;
@@ -457,6 +525,7 @@ export class FlowTable {
 	private close(slot: number, now: number): void {
 		this.dirtyColumns |= this.store.close(slot, now);
 		this.live--;
+		this.history.count(now, 0, 1, this.live);
 		this.closedCount++;
 		this.tombstoneSlots.push(slot);
 		this.tombstoneTimes.push(now);
@@ -468,6 +537,7 @@ export class FlowTable {
 		if (store.isClosed(slot)) this.closedCount--;
 		else this.live--;
 		this.index.remove(slot);
+		this.flowHistory.forget(flowKey(store.flows[slot]!));
 		store.release(slot);
 		this.identity.removed(slot);
 

@@ -102,6 +102,8 @@ export interface Totals {
 	readonly byState: Readonly<Record<string, number>>;
 	/** Live flows with any NAT. */
 	readonly nat: number;
+	/** Bytes per second over every live flow, both directions, from their counters' deltas. */
+	readonly bytesPerSecond: number;
 	/** Events applied per second over the last `eventWindowSeconds` whole seconds. */
 	readonly eventsPerSecond: number;
 }

@@ -1,20 +1,26 @@
 /**
  * Keeps a table in step with the kernel: subscribe to events first, dump, apply the snapshot,
  * replay the events that came during the dump, then follow events. Re-dump whenever the event
- * stream says events were lost, and every `resyncIntervalMs` to catch what no event reported
- * (with nf_conntrack_events=2 the kernel makes no events while nobody listens).
+ * stream says events were lost. Events alone are not enough: the kernel grows counters and
+ * refreshes timeouts on every packet without an event, and with nf_conntrack_events=2 an entry
+ * made while nobody listened never sends DESTROY. So the flows on screen are re-read by tuple
+ * every tick, and the whole table is re-dumped in the background at a period chosen from what
+ * the last dump cost (see refresh-period.ts), or at a fixed `resyncIntervalMs`.
  */
 import {EventEmitter} from 'node:events';
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../flow.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
 import type {KernelError} from '../kernel/kernel-error.js';
 import {flowKey} from '../model/key.js';
+import {refreshPeriodMs, type RefreshBudget} from './refresh-period.js';
 
 /** The request side the sync needs: ConntrackClient satisfies it. */
 export interface FlowSource {
 	dump(onFlow: (flow: Flow) => void): Promise<DumpSummary>;
 	stats(): Promise<KernelStats>;
 	delete(flow: Flow): Promise<DeleteOutcome>;
+	/** Re-reads flows by tuple and zone; a source without it has only dumps. */
+	reread?(flows: readonly Flow[]): Promise<RereadResult[]>;
 	close(): void;
 }
 
@@ -31,12 +37,23 @@ export interface EventSource {
 export interface SyncTarget {
 	applySnapshot(flows: Iterable<Flow>, now: number): void;
 	applyEvent(event: FlowEvent, now: number): void;
+	applyReread(flows: readonly Flow[], results: readonly RereadResult[], now: number): void;
 }
 
 /** What the header shows about the sync itself. */
 export interface SyncStatus {
-	/** Re-dumps after lost events or the periodic check (not counting the first dump). */
+	/** Re-dumps after lost events or on request (not counting the first dump and refreshes). */
 	readonly resyncs: number;
+	/** Background re-dumps that refreshed every flow's counters and timeout. */
+	readonly refreshes: number;
+	/** The background re-dump period now in force, ms; undefined when refreshes are off. */
+	readonly refreshEveryMs?: number;
+	/** Whether that period follows the table's size (false: fixed by a flag). */
+	readonly refreshAuto: boolean;
+	/** CPU (user + system) the last dump and its merge cost, ms. */
+	readonly lastDumpCostMs?: number;
+	/** Time of the last re-read of the flows on screen. */
+	readonly lastReread?: number;
 	/** When and why the last re-dump happened. */
 	readonly lastResync?: {readonly time: number; readonly reason: string};
 	/** The last failure; the table is stale (kept, not cleared) while this is set. */
@@ -59,8 +76,14 @@ export interface TableSyncOptions {
 	readonly target: SyncTarget;
 	/** The host's clock, ms. */
 	readonly now: () => number;
-	/** Periodic consistency re-dump; 0 turns it off. Default 60 s. */
+	/**
+	 * Background re-dump period, ms; 0 turns it off. Undefined (the default): chosen after each
+	 * dump from its cost, within `refreshBudget`.
+	 */
 	readonly resyncIntervalMs?: number;
+	readonly refreshBudget?: RefreshBudget;
+	/** How often the watched flows (see `watch`) are re-read, ms; 0 turns it off. Default 1 s. */
+	readonly rereadIntervalMs?: number;
 	/** Kernel stats poll. Default 1 s; 0 turns it off. */
 	readonly statsIntervalMs?: number;
 	/** Keep only one family. */
@@ -77,16 +100,26 @@ export interface TableSyncEvents {
 
 /** Drives a SyncTarget from the kernel. */
 export class TableSync extends EventEmitter<TableSyncEvents> {
-	private statusValue: SyncStatus = {resyncs: 0, eventsDown: false, skipped: 0};
+	private statusValue: SyncStatus = {
+		resyncs: 0,
+		refreshes: 0,
+		refreshAuto: true,
+		eventsDown: false,
+		skipped: 0,
+	};
 	private dumping: Promise<void> | undefined;
 	private again: {reason: string; afterLoss: boolean} | undefined;
 	private queued: FlowEvent[] | undefined;
 	private timers: NodeJS.Timeout[] = [];
+	private refreshTimer: NodeJS.Timeout | undefined;
+	private watched: readonly Flow[] = [];
+	private rereading = false;
 	private changePending = false;
 	private stopped = false;
 
 	constructor(private readonly options: TableSyncOptions) {
 		super();
+		this.statusValue = {...this.statusValue, refreshAuto: options.resyncIntervalMs === undefined};
 		const events = options.events;
 		if (events) {
 			events.on('event', (event) => {
@@ -112,11 +145,9 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	/** The first dump; rejects (with a KernelError) when the table cannot be read at all. */
 	async start(): Promise<void> {
 		await this.runDump(undefined);
-		const {resyncIntervalMs = 60_000, statsIntervalMs = 1000} = this.options;
-		if (resyncIntervalMs > 0) {
-			this.timers.push(
-				setInterval(() => void this.resync('periodic consistency check'), resyncIntervalMs),
-			);
+		const {statsIntervalMs = 1000, rereadIntervalMs = 1000} = this.options;
+		if (rereadIntervalMs > 0 && this.options.source.reread) {
+			this.timers.push(setInterval(() => void this.reread(), rereadIntervalMs));
 		}
 
 		if (statsIntervalMs > 0) {
@@ -162,16 +193,50 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		return outcome;
 	}
 
+	/**
+	 * The flows to keep exact: the rows on screen and the one in the detail view. They are
+	 * re-read by tuple every `rereadIntervalMs`; the list replaces the previous one.
+	 */
+	watch(flows: readonly Flow[]): void {
+		this.watched = flows;
+	}
+
+	/**
+	 * Re-reads the watched flows now and merges what the kernel says (skipped while a dump runs:
+	 * the dump brings them up to date, or while the previous re-read is still out).
+	 */
+	async reread(): Promise<void> {
+		const source = this.options.source;
+		if (this.stopped || this.dumping || this.rereading || !source.reread) return;
+		const flows = this.watched;
+		if (flows.length === 0) return;
+		this.rereading = true;
+		try {
+			const results = await source.reread(flows);
+			if (this.stopped || this.dumping) return;
+			const now = this.options.now();
+			this.options.target.applyReread(flows, results, now);
+			this.setStatus({lastReread: now});
+			this.markChanged();
+		} catch (error) {
+			this.setStatus({error: (error as Error).message});
+		} finally {
+			this.rereading = false;
+		}
+	}
+
 	/** Stops timers and the event stream and closes the socket. */
 	stop(): void {
 		this.stopped = true;
 		for (const timer of this.timers) clearInterval(timer);
+		if (this.refreshTimer) clearTimeout(this.refreshTimer);
 		this.options.events?.stop();
 		this.options.source.close();
 	}
 
 	private async runDump(reason: string | undefined, afterLoss = false): Promise<void> {
 		const run = async (): Promise<void> => {
+			const cpu = process.cpuUsage();
 			try {
 				let {flows, queued, skipped} = await this.dumpOnce();
 				// After a loss, events still queued in the socket from before the overflow arrive
@@ -184,13 +249,21 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 				const now = this.options.now();
 				this.options.target.applySnapshot(flows, now);
 				for (const event of queued) this.options.target.applyEvent(event, event.time);
+				const spent = process.cpuUsage(cpu);
+				const costMs = (spent.user + spent.system) / 1000;
+				const counted = reason !== undefined && reason !== refreshReason;
+				const refreshEveryMs = this.refreshPeriod(costMs);
 				this.setStatus({
-					resyncs: this.statusValue.resyncs + (reason ? 1 : 0),
-					lastResync: reason ? {time: now, reason} : this.statusValue.lastResync,
+					resyncs: this.statusValue.resyncs + (counted ? 1 : 0),
+					refreshes: this.statusValue.refreshes + (reason === refreshReason ? 1 : 0),
+					lastResync: counted ? {time: now, reason} : this.statusValue.lastResync,
 					lastDump: now,
+					lastDumpCostMs: costMs,
+					refreshEveryMs,
 					skipped,
 					error: this.statusValue.eventsDown ? this.statusValue.error : undefined,
 				});
+				this.scheduleRefresh(refreshEveryMs);
 				this.markChanged();
 			} catch (error) {
 				this.setStatus({error: (error as Error).message});
@@ -210,6 +283,22 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 			this.again = undefined;
 			await this.resync(next.reason, next.afterLoss);
 		}
+	}
+
+	/** The background period after a dump that cost `costMs`; undefined when off. */
+	private refreshPeriod(costMs: number): number | undefined {
+		const fixed = this.options.resyncIntervalMs;
+		if (fixed !== undefined) return fixed > 0 ? fixed : undefined;
+		return refreshPeriodMs(costMs, this.options.refreshBudget);
+	}
+
+	/** (Re)starts the countdown to the next background dump: any dump resets it. */
+	private scheduleRefresh(periodMs: number | undefined): void {
+		if (this.refreshTimer) clearTimeout(this.refreshTimer);
+		this.refreshTimer = undefined;
+		if (periodMs === undefined || this.stopped) return;
+		this.refreshTimer = setTimeout(() => void this.resync(refreshReason), periodMs);
+		this.refreshTimer.unref();
 	}
 
 	/** One dump, with the events that arrived while it ran (queued, not applied). */
@@ -260,6 +349,9 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.emit('status', this.statusValue);
 	}
 }
+
+/** The reason a background refresh gives; it is counted apart from resyncs. */
+export const refreshReason = 'background refresh';
 
 /** Whether a queued NEW or UPDATE names a flow the snapshot does not hold. */
 function hasEventsForAbsentFlows(flows: readonly Flow[], queued: readonly FlowEvent[]): boolean {

@@ -107,7 +107,7 @@ export function tableWith(flows: readonly Flow[], now: number): FlowTable {
 
 /** A stand-in for TableSync: emit 'changed', 'status' and 'stats' by hand. */
 export class FakeSync extends EventEmitter {
-	status: SyncStatus = {resyncs: 0, eventsDown: false, skipped: 0};
+	status: SyncStatus = {resyncs: 0, refreshes: 0, refreshAuto: true, eventsDown: false, skipped: 0};
 	readonly resyncs: string[] = [];
 	async resync(reason: string): Promise<void> {
 		this.resyncs.push(reason);

@@ -341,6 +341,7 @@ describe('totals and events per second', () => {
 			byProtocol: {tcp: 2, udp: 1, icmp: 1},
 			byState: {ESTABLISHED: 1, TIME_WAIT: 1},
 			nat: 1,
+			bytesPerSecond: 0,
 			eventsPerSecond: 0,
 		});
 		assert.equal(table.totals(t0 + 3000).closed, 0);

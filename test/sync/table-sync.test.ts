@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {describe, test} from 'node:test';
-import type {Flow, FlowEvent} from '../../source/flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../../source/flow.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../../source/kernel/client.js';
-import {TableSync, type FlowSource, type SyncTarget} from '../../source/sync/table-sync.js';
+import {refreshPeriodMs} from '../../source/sync/refresh-period.js';
+import {
+	TableSync,
+	refreshReason,
+	type FlowSource,
+	type SyncTarget,
+	type TableSyncOptions,
+} from '../../source/sync/table-sync.js';
 
 function flow(id: number, family: 'ipv4' | 'ipv6' = 'ipv4'): Flow {
 	const tuple = {src: 1, dst: 2, sport: id, dport: 80, icmpType: -1, icmpCode: -1, icmpId: -1};
@@ -39,6 +46,14 @@ class FakeSource implements FlowSource {
 		return {result: 'deleted'};
 	}
 
+	/** What `reread` answers, by id; a flow not listed reads as gone. */
+	current = new Map<number, RereadResult>();
+	rereads: number[][] = [];
+	async reread(flows: readonly Flow[]): Promise<RereadResult[]> {
+		this.rereads.push(flows.map((f) => f.id));
+		return flows.map((f) => this.current.get(f.id) ?? 'gone');
+	}
+
 	close(): void {}
 }
 
@@ -55,9 +70,16 @@ class RecordingTarget implements SyncTarget {
 	applyEvent(event: FlowEvent): void {
 		this.calls.push(`${event.type} ${event.flow.id}`);
 	}
+
+	applyReread(flows: readonly Flow[], results: readonly RereadResult[]): void {
+		const said = results.map((r, i) =>
+			typeof r === 'string' ? `${flows[i].id}:${r}` : `${flows[i].id}:${r.id}`,
+		);
+		this.calls.push(`reread ${said.join(',')}`);
+	}
 }
 
-function setup(family?: 'ipv4' | 'ipv6') {
+function setup(family?: 'ipv4' | 'ipv6', options: Partial<TableSyncOptions> = {}) {
 	const source = new FakeSource();
 	const events = new FakeEvents();
 	const target = new RecordingTarget();
@@ -68,7 +90,9 @@ function setup(family?: 'ipv4' | 'ipv6') {
 		now: () => 1000,
 		resyncIntervalMs: 0,
 		statsIntervalMs: 0,
+		rereadIntervalMs: 0,
 		family,
+		...options,
 	});
 	return {source, events, target, sync};
 }
@@ -206,5 +230,96 @@ describe('table sync', () => {
 		source.delete = async () => ({result: 'error', reason: 'EPERM'});
 		await sync.delete(flow(3));
 		assert.equal(target.calls.at(-1), 'destroy 2');
+	});
+
+	test('the watched flows are re-read and merged; nothing is re-read while a dump runs', async () => {
+		const {source, target, sync} = setup();
+		source.flows = [flow(1), flow(2)];
+		await sync.start();
+		sync.watch([flow(1), flow(2)]);
+		source.current.set(1, {...flow(1), timeout: 99});
+		await sync.reread();
+		assert.deepEqual(source.rereads, [[1, 2]]);
+		assert.equal(target.calls.at(-1), 'reread 1:1,2:gone');
+		assert.ok(sync.status.lastReread !== undefined);
+
+		source.hold = true;
+		const resync = sync.resync('asked for with R');
+		await tick();
+		await sync.reread();
+		assert.equal(source.rereads.length, 1, 'no re-read during the dump');
+		source.release();
+		await resync;
+	});
+
+	test('with no watched flows, or a source that cannot re-read, nothing is asked', async () => {
+		const {source, sync} = setup();
+		await sync.start();
+		await sync.reread();
+		assert.deepEqual(source.rereads, []);
+		const bare = new FakeSource();
+		const noReread: FlowSource = {
+			dump: bare.dump.bind(bare),
+			stats: bare.stats.bind(bare),
+			delete: bare.delete.bind(bare),
+			close() {},
+		};
+		const other = new TableSync({
+			source: noReread,
+			events: null,
+			target: new RecordingTarget(),
+			now: () => 1000,
+			statsIntervalMs: 0,
+		});
+		await other.start();
+		other.watch([flow(1)]);
+		await other.reread();
+		other.stop();
+	});
+
+	test('background refreshes follow the period the cost of the last dump chose, and are counted apart from resyncs', async () => {
+		const {source, sync} = setup(undefined, {
+			resyncIntervalMs: undefined,
+			refreshBudget: {minMs: 20, maxMs: 20},
+		});
+		source.flows = [flow(1)];
+		await sync.start();
+		assert.equal(sync.status.refreshAuto, true);
+		assert.equal(sync.status.refreshEveryMs, 20, 'never rounded below the lower bound');
+		sync.stop();
+
+		const timed = setup(undefined, {resyncIntervalMs: 30});
+		timed.source.flows = [flow(1)];
+		await timed.sync.start();
+		assert.equal(timed.sync.status.refreshAuto, false);
+		assert.equal(timed.sync.status.refreshEveryMs, 30);
+		// The sync's timers are unref'd (they must not keep conntop alive): hold the loop open.
+		const hold = setTimeout(() => undefined, 10_000);
+		await new Promise<void>((resolve) => {
+			timed.sync.on('status', (status) => {
+				if (status.refreshes >= 2) resolve();
+			});
+		});
+		clearTimeout(hold);
+		assert.equal(timed.sync.status.resyncs, 0, 'refreshes are not resyncs');
+		assert.ok(timed.source.dumps >= 3);
+		assert.equal(timed.sync.status.lastResync, undefined);
+		timed.sync.stop();
+		assert.equal(refreshReason, 'background refresh');
+	});
+});
+
+describe('refresh period', () => {
+	test('a dump costing 3% of the period: 30 ms every second, 450 ms every 15 s', () => {
+		assert.equal(refreshPeriodMs(30), 1000);
+		assert.equal(refreshPeriodMs(450), 15_000);
+	});
+
+	test('stays within its bounds and never below the screen tick', () => {
+		assert.equal(refreshPeriodMs(0), 1000);
+		assert.equal(refreshPeriodMs(2), 1000);
+		assert.equal(refreshPeriodMs(60_000), 120_000);
+		assert.equal(refreshPeriodMs(100, {share: 0.01, minMs: 500, maxMs: 5000}), 5000);
+		assert.equal(refreshPeriodMs(4, {share: 0.01, minMs: 100}), 400);
 	});
 });

@@ -7,7 +7,7 @@
 import type {Cidr} from './address.js';
 import type {Filter, FilterTerm} from './filter.js';
 import {ageSeconds, numberMatcher, ttlSeconds} from './filter-predicates.js';
-import {flagBits, stateRank} from './names.js';
+import {flagBits, noStateRank, stateRank, statusState, statusStates} from './names.js';
 import {keyColumn, natRank} from './sort-keys.js';
 import {rowField, type FlowStore} from './store.js';
 
@@ -142,9 +142,19 @@ function termTest(
 
 		case 'state': {
 			const accepted = new Uint8Array(256);
-			for (const state of term.states) accepted[stateRank(state)] = 1;
+			// Flows without a protocol state match by what the State column shows for them.
+			const byStatus = new Set<string>();
+			for (const state of term.states) {
+				if ((statusStates as readonly string[]).includes(state)) byStatus.add(state);
+				else accepted[stateRank(state)] = 1;
+			}
+
 			const rank = columns[keyColumn.state];
-			return (slot) => accepted[rank[slot]] === 1;
+			if (byStatus.size === 0) return (slot) => accepted[rank[slot]] === 1;
+			const status = columns[keyColumn.status];
+			return (slot) =>
+				accepted[rank[slot]] === 1 ||
+				(rank[slot] === noStateRank && byStatus.has(statusState(status[slot])));
 		}
 
 		case 'flag': {

@@ -5,7 +5,7 @@
 import type {Address} from '../flow.js';
 import {cidrContains, type Cidr} from './address.js';
 import type {FilterSubject, FilterTerm, NumberField, NumberTest} from './filter.js';
-import {flagBits, natAddressOf, natKindOf} from './names.js';
+import {flagBits, natAddressOf, natKindOf, statusState} from './names.js';
 
 /** A compiled term: whether `subject` satisfies it at `now` (ms). */
 export type Predicate = (subject: FilterSubject, now: number) => boolean;
@@ -172,7 +172,11 @@ export function termPredicate(term: FilterTerm): Predicate {
 
 		case 'state': {
 			const {states} = term;
-			return (s) => typeof s.flow.state === 'string' && states.includes(s.flow.state);
+			return (s) => {
+				const {state} = s.flow;
+				if (typeof state === 'string') return states.includes(state);
+				return states.includes(statusState(s.flow.status ?? 0));
+			};
 		}
 
 		case 'flag': {

@@ -13,7 +13,7 @@ import {
 	type ValueResult,
 } from './filter-values.js';
 import {termPredicate} from './filter-predicates.js';
-import {flagBits, otherStates, protocolNumbers, tcpStates} from './names.js';
+import {flagBits, otherStates, protocolNumbers, statusStates, tcpStates} from './names.js';
 
 /**
  * What `Filter.test` reads of a flow. The table does not go through it (it runs filters over
@@ -148,7 +148,9 @@ const examples: Readonly<Record<FilterField, string>> = {
 	rate: 'rate>10k',
 };
 
-const stateNames = [...new Set([...tcpStates, ...otherStates])].map((name) => name.toLowerCase());
+const stateNames = [...new Set([...tcpStates, ...otherStates, ...statusStates])].map((name) =>
+	name.toLowerCase(),
+);
 const tcpStateNames = tcpStates.map((name) => name.toLowerCase());
 const flagNames = Object.keys(flagBits);
 const protocolNames = Object.keys(protocolNumbers);
@@ -219,17 +221,31 @@ function alternatives(value: string, position: number): Array<[string, number]> 
 	return out;
 }
 
+/**
+ * One to three dotted IPv4 octets, as typed while narrowing (`10.16.3`, `10.16.`, `10`): the
+ * block they start, `10.16.3.0/24`, `10.16.0.0/16`, `10.0.0.0/8`. An explicit `/bits` wins.
+ * Octets are strict as in a full address (no leading zeros, at most 255).
+ */
+function partialIpv4(text: string): Cidr | undefined {
+	const match = /^((?:0|[1-9]\d{0,2})(?:\.(?:0|[1-9]\d{0,2})){0,2})\.?(\/\d{1,2})?$/.exec(text);
+	if (!match) return undefined;
+	const octets = match[1].split('.');
+	if (octets.some((octet) => Number(octet) > 255)) return undefined;
+	const full = [...octets, '0', '0', '0'].slice(0, 4).join('.');
+	return parseCidr(`${full}${match[2] ?? `/${octets.length * 8}`}`);
+}
+
 function parseCidrValue(text: string, position: number): Cidr {
-	const cidr = parseCidr(text);
+	const cidr = parseCidr(text) ?? partialIpv4(text);
 	if (cidr) return cidr;
 	const slash = text.indexOf('/');
 	const addressText = slash === -1 ? text : text.slice(0, slash);
-	const address = parseAddress(addressText);
+	const address = parseAddress(addressText) ?? partialIpv4(addressText)?.address;
 	if (address === undefined) {
 		fail(
 			`'${addressText}' is not an IP address`,
 			position,
-			'e.g. 10.0.0.1, 10.0.0.0/8 or 2001:db8::/32',
+			'e.g. 10.0.0.1, 10.0.0.0/8, 10.1 (10.1.0.0/16) or 2001:db8::/32',
 		);
 	}
 
@@ -404,12 +420,15 @@ function parseTerm(source: string, position: number): FilterTerm {
  *   - `src:` the original source; `dst:` the original destination or the reply source (the
  *     translated destination after DNAT); `host:` any of the four tuple addresses. Values are
  *     addresses or CIDRs, IPv4 or IPv6 (`10.0.0.0/8`, `2001:db8::/32`); families never match
- *     each other.
+ *     each other. One to three IPv4 octets are the block they start, as people type while
+ *     narrowing: `10.16.3` is `10.16.3.0/24`, `10.16` a /16, `10` a /8.
  *   - `sport:` the original source port; `dport:` the original destination port or the reply
  *     source port (after DNAT); `port:` any of the four ports. Values are 0-65535 or ranges
  *     `1000-2000`.
  *   - `proto:` a name (tcp, udp, icmp, icmpv6, sctp, dccp, udplite, gre, esp, ah) or 0-255.
- *   - `state:` a TCP/SCTP/DCCP state name (`established`, or a unique prefix like `est`).
+ *   - `state:` a TCP/SCTP/DCCP state name (`established`, or a unique prefix like `est`), or
+ *     for flows without one (UDP, ICMP, ...) what the State column shows instead: `unreplied`,
+ *     `replied` or `assured` (see `statusStates`).
  *   - `flag:` a status flag (assured, seen_reply, unreplied = no SEEN_REPLY, confirmed,
  *     offload, hw_offload, dying, expected, src_nat, dst_nat, helper, ...; unique prefixes ok).
  *   - `nat:` snat (snat or both), dnat (dnat or both), both, any, none, or an address/CIDR

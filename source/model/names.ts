@@ -81,6 +81,25 @@ export function stateRank(state: string | null | undefined): number {
 	return stateRanks.get(state) ?? unknownStateRank;
 }
 
+/**
+ * What stands in the State column for a flow the kernel keeps no protocol state for (UDP,
+ * ICMP, GRE, ...): its status bits in a word, as conntrack marks `[UNREPLIED]`/`[ASSURED]`.
+ * The filter's `state:` accepts these names with the same meaning.
+ */
+export const statusStates = ['UNREPLIED', 'REPLIED', 'ASSURED'] as const;
+
+/** One of `statusStates`. */
+export type StatusState = (typeof statusStates)[number];
+
+/**
+ * The `statusStates` name of status bits `bits`: UNREPLIED until a reply is seen, then
+ * ASSURED once the kernel marked the flow assured, REPLIED before that.
+ */
+export function statusState(bits: number): StatusState {
+	if ((bits & status.seenReply) === 0) return 'UNREPLIED';
+	return (bits & status.assured) === 0 ? 'REPLIED' : 'ASSURED';
+}
+
 /** Kernel IPS_* status bits the model reads. */
 export const status = {
 	expected: 1 << 0,

@@ -74,6 +74,17 @@ describe('address fields', () => {
 		assert.equal(matches('src:::/0', makeFlow()), false);
 	});
 
+	test('one to three IPv4 octets match the block they start', () => {
+		const flow = makeFlow({src: '10.16.3.7'});
+		assert.equal(matches('src:10.16.3', flow), true);
+		assert.equal(matches('src:10.16.4', flow), false);
+		assert.equal(matches('src:10.16', flow), true);
+		assert.equal(matches('src:10.17', flow), false);
+		assert.equal(matches('src:10', flow), true);
+		assert.equal(matches('src:11', flow), false);
+		assert.equal(matches('src:10.16.', flow), true);
+	});
+
 	test('a list of blocks matches any of them', () => {
 		assert.equal(matches('src:192.0.2.0/24,10.0.0.1', makeFlow()), true);
 	});
@@ -107,6 +118,19 @@ describe('other fields', () => {
 		assert.equal(matches('proto:udp,icmp', makeFlow()), false);
 		assert.equal(matches('state:time_wait', makeFlow({state: 'TIME_WAIT'})), true);
 		assert.equal(matches('state:established', makeFlow({proto: 'udp'})), false);
+	});
+
+	test('state takes what the State column shows for flows without a protocol state', () => {
+		const udp = (status: number) => makeFlow({proto: 'udp', status});
+		assert.equal(matches('state:unreplied', udp(0b1000)), true);
+		assert.equal(matches('state:unreplied', udp(0b1010)), false);
+		assert.equal(matches('state:replied', udp(0b1010)), true);
+		assert.equal(matches('state:assured', udp(0b1110)), true);
+		assert.equal(matches('state:replied', udp(0b1110)), false);
+		assert.equal(matches('state:unrep', udp(0b1000)), true);
+		// A TCP flow's column shows its TCP state, so these never match it.
+		assert.equal(matches('state:unreplied', makeFlow({state: 'SYN_SENT', status: 0b1000})), false);
+		assert.equal(matches('state:assured', makeFlow()), false);
 	});
 
 	test('flag:unreplied means SEEN_REPLY is clear', () => {
@@ -203,7 +227,8 @@ describe('terms', () => {
 // a naive reference evaluation of randomly generated terms.
 
 type Spec =
-	| {kind: 'address'; field: 'src' | 'dst' | 'host'; cidrs: string[]}
+	/** Each block as written and as the CIDR it means (partial IPv4 is written short). */
+	| {kind: 'address'; field: 'src' | 'dst' | 'host'; cidrs: Array<[written: string, cidr: string]>}
 	| {kind: 'list'; field: NumberField; items: Array<number | [number, number]>}
 	| {kind: 'compare'; field: NumberField; op: '<' | '<=' | '>' | '>=' | '!='; value: number}
 	| {kind: 'names'; field: 'proto' | 'state' | 'flag' | 'nat'; names: string[]}
@@ -239,7 +264,16 @@ const cidrText = fc
 			fc.integer({min: 0, max: 128}),
 		),
 	)
-	.map(([address, bits]) => `${address}/${bits}`);
+	.map(([address, bits]): [string, string] => [`${address}/${bits}`, `${address}/${bits}`]);
+
+/** IPv4 blocks written as the octets people type while narrowing, with what they mean. */
+const partialText = fc.constantFrom<[string, string]>(
+	['10', '10.0.0.0/8'],
+	['10.1', '10.1.0.0/16'],
+	['10.0.0', '10.0.0.0/24'],
+	['192.168.1.', '192.168.1.0/24'],
+	['203.0/12', '203.0.0.0/12'],
+);
 
 const numberValue = (field: NumberField) =>
 	field === 'sport' || field === 'dport' || field === 'port'
@@ -272,7 +306,7 @@ const spec: fc.Arbitrary<Spec & {negate: boolean}> = fc
 			fc.record({
 				kind: fc.constant('address' as const),
 				field: fc.constantFrom('src', 'dst', 'host' as const),
-				cidrs: fc.array(cidrText, {minLength: 1, maxLength: 2}),
+				cidrs: fc.array(fc.oneof(cidrText, partialText), {minLength: 1, maxLength: 2}),
 			}),
 			numberField.chain((field) =>
 				fc.record({
@@ -305,9 +339,19 @@ const spec: fc.Arbitrary<Spec & {negate: boolean}> = fc
 			fc.record({
 				kind: fc.constant('names' as const),
 				field: fc.constant('state' as const),
-				names: fc.subarray(['established', 'syn_sent', 'time_wait', 'cookie_wait', 'none'], {
-					minLength: 1,
-				}),
+				names: fc.subarray(
+					[
+						'established',
+						'syn_sent',
+						'time_wait',
+						'cookie_wait',
+						'none',
+						'unreplied',
+						'replied',
+						'assured',
+					],
+					{minLength: 1},
+				),
 			}),
 			fc.record({
 				kind: fc.constant('names' as const),
@@ -350,7 +394,7 @@ function render(term: Spec & {negate: boolean}, shout: boolean): string {
 	const bang = term.negate ? '!' : '';
 	switch (term.kind) {
 		case 'address':
-			return `${bang}${field(term.field)}:${term.cidrs.join(',')}`;
+			return `${bang}${field(term.field)}:${term.cidrs.map(([written]) => written).join(',')}`;
 		case 'list':
 			return `${bang}${field(term.field)}:${term.items.map((item) => (Array.isArray(item) ? `${item[0]}-${item[1]}` : String(item))).join(',')}`;
 		case 'compare':
@@ -446,7 +490,7 @@ function reference(term: Spec & {negate: boolean}, flow: Flow, context: Context)
 					: term.field === 'dst'
 						? [o.dst, r.src]
 						: [o.src, o.dst, r.src, r.dst];
-			hit = term.cidrs.some((cidr) => addresses.some((address) => inCidr(address, cidr)));
+			hit = term.cidrs.some(([, cidr]) => addresses.some((address) => inCidr(address, cidr)));
 			break;
 		}
 
@@ -479,8 +523,17 @@ function reference(term: Spec & {negate: boolean}, flow: Flow, context: Context)
 				switch (term.field) {
 					case 'proto':
 						return flow.protonum === protoNumbers[name];
-					case 'state':
-						return flow.state === name.toUpperCase();
+					case 'state': {
+						if (flow.state !== null && flow.state !== undefined) {
+							return flow.state === name.toUpperCase();
+						}
+
+						// What the State column shows for a flow without a protocol state.
+						const bits = flow.status ?? 0;
+						const shown = (bits & 2) === 0 ? 'unreplied' : (bits & 4) === 0 ? 'replied' : 'assured';
+						return shown === name;
+					}
+
 					case 'flag': {
 						const [bit, negate] = flagTable[name];
 						return (flow.status ?? 0) & bit ? !negate : negate;

@@ -82,6 +82,31 @@ describe('parseFilter accepts', () => {
 		);
 	});
 
+	test('one to three IPv4 octets as the block they start', () => {
+		const block = (text: string) => {
+			const [cidr] = (only(text) as {cidrs: Array<{address: number; bits: number}>}).cidrs;
+			return [cidr.address, cidr.bits];
+		};
+
+		assert.deepEqual(block('src:10.16.3'), [0x0a_10_03_00, 24]);
+		assert.deepEqual(block('src:10.16'), [0x0a_10_00_00, 16]);
+		assert.deepEqual(block('src:10'), [0x0a_00_00_00, 8]);
+		assert.deepEqual(block('dst:10.16.'), [0x0a_10_00_00, 16]);
+		assert.deepEqual(block('host:10.16/12'), [0x0a_10_00_00, 12]);
+		assert.deepEqual(block('src:0'), [0, 8]);
+		// A bare word stays a text search: only a field makes digits an address.
+		assert.equal(only('10.16.3').kind, 'word');
+	});
+
+	test('state names as the State column shows them for flows without a protocol state', () => {
+		assert.deepEqual((only('state:unreplied,replied,assured') as {states: string[]}).states, [
+			'UNREPLIED',
+			'REPLIED',
+			'ASSURED',
+		]);
+		assert.deepEqual((only('state:unrep') as {states: string[]}).states, ['UNREPLIED']);
+	});
+
 	test('nat kinds and translated addresses', () => {
 		const term = only('nat:snat,none,203.0.113.7') as {values: unknown[]};
 		assert.equal(term.values[0], 'snat');
@@ -119,7 +144,11 @@ describe('parseFilter rejects with a message, the offending offset and a hint', 
 		['dport:80,', 'empty value in a list', 9],
 		['src:10.0.0.0/8,', 'empty value in a list', 15],
 		['src:10.0.0.256', "'10.0.0.256' is not an IP address", 4],
-		['proto:tcp dport:443 src:1.2.3', "'1.2.3' is not an IP address", 24],
+		['proto:tcp dport:443 src:1.2.3.4.5', "'1.2.3.4.5' is not an IP address", 24],
+		['src:10.016', "'10.016' is not an IP address", 4],
+		['src:10.300', "'10.300' is not an IP address", 4],
+		['src:10..1', "'10..1' is not an IP address", 4],
+		['src:10.16/33', "prefix length '/33' is not 0-32", 9],
 		['dst:10.0.0.0/33', "prefix length '/33' is not 0-32", 12],
 		['host:2001:db8::/129', "prefix length '/129' is not 0-128", 15],
 		['dport:70000', 'port 70000 is out of range', 6],

@@ -18,15 +18,17 @@ interface Line {
 }
 
 const filterExamples: readonly string[] = [
-	'src:10.0.0.0/8  dst:192.168.1.1,192.168.1.2  host:2001:db8::/32',
-	'dport:80,443  sport:1024-65535  proto:tcp,udp  state:established',
+	'src:10.0.0.0/8  src:10.16.3 (is 10.16.3.0/24)  dst:192.168.1.1,192.168.1.2',
+	'host:2001:db8::/32  dport:80,443  sport:1024-65535  proto:tcp,udp',
+	'state:established  state:unreplied,replied,assured (as the State column shows)',
 	'flag:unreplied  nat:snat  nat:203.0.113.1  mark=0x10  zone:1',
 	'ttl<30  age>60  bytes>1M  packets>=5  rate>10k  !state:time_wait  any-word',
 ];
 
 /**
  * The help screen's lines: every binding under its section, its keys and what it does, the
- * deleting ones greyed with `disabled` when they are off; then filter examples.
+ * deleting ones greyed with `disabled` when they are off; then the row legend; then filter
+ * examples.
  */
 export function helpLines(disabled: string | undefined): Line[] {
 	const lines: Line[] = [];

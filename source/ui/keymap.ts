@@ -68,14 +68,15 @@ export const bindings: readonly Binding[] = [
 	{keys: ['down', 'j'], action: 'down', scope: 'table', group: 'Move', description: 'next row'},
 	{keys: ['up', 'k'], action: 'up', scope: 'table', group: 'Move', description: 'previous row'},
 	{
-		keys: ['pagedown', 'ctrl+f'],
+		// ^D and ^U page as in iptstate (and less), ^F and ^B as in vi.
+		keys: ['pagedown', 'ctrl+f', 'ctrl+d'],
 		action: 'pageDown',
 		scope: 'table',
 		group: 'Move',
 		description: 'next page',
 	},
 	{
-		keys: ['pageup', 'ctrl+b'],
+		keys: ['pageup', 'ctrl+b', 'ctrl+u'],
 		action: 'pageUp',
 		scope: 'table',
 		group: 'Move',
@@ -131,14 +132,16 @@ export const bindings: readonly Binding[] = [
 		hint: 'details',
 	},
 	{
-		keys: ['c'],
+		// iptstate's key for counters is C (its c toggles colours); both work here.
+		keys: ['c', 'C'],
 		action: 'counters',
 		scope: 'table',
 		group: 'View',
 		description: 'show or hide byte and rate counters',
 	},
 	{
-		keys: ['n'],
+		// iptstate's key for DNS names is l.
+		keys: ['n', 'l'],
 		action: 'names',
 		scope: 'table',
 		group: 'View',

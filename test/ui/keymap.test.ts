@@ -125,3 +125,13 @@ test('keyNames splits fast typing into keys and names the special ones', () => {
 	assert.deepEqual(keyNames(' ', noKey), ['space']);
 	assert.deepEqual(keyNames('x', {...noKey, meta: true}), []);
 });
+
+test("iptstate's own keys for counters, DNS names and paging work in the table too", () => {
+	const iptstate: Array<[string, string]> = [
+		['C', 'counters'],
+		['l', 'names'],
+		['ctrl+d', 'pageDown'],
+		['ctrl+u', 'pageUp'],
+	];
+	for (const [key, action] of iptstate) assert.equal(bindingFor('table', key)?.action, action, key);
+});

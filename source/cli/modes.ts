@@ -215,9 +215,12 @@ export async function runEvents(options: EventsOptions): Promise<number> {
 					: `[${time}]    [LOST] ${reason}\n`,
 			);
 		});
-		stream.on('ready', () => {
-			if (process.stderr.isTTY)
-				process.stderr.write('conntop: following conntrack events (Ctrl-C to stop)\n');
+		// Said on stderr even when it is not a terminal: stdout stays pure NDJSON, and a script
+		// (or a test) learns when a change can no longer be missed. Only the first time: a
+		// restarted event process reports its gap as a lost event instead.
+		stream.once('ready', () => {
+			const hint = process.stderr.isTTY ? ' (Ctrl-C to stop)' : '';
+			process.stderr.write(`conntop: following conntrack events${hint}\n`);
 		});
 		stream.on('error', (error) => {
 			process.stderr.write(`conntop: ${error.message}\n`);

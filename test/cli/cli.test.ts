@@ -9,6 +9,7 @@ import {parseConntrackList} from '../helpers/conntrack-list.js';
 import {assertFlowsMatchList, assertVariety} from '../helpers/compare-flows.js';
 import {TestNamespace} from '../helpers/netns.js';
 import {populateVariety, runTraffic} from '../helpers/populate.js';
+import {spawnProbe} from '../helpers/probe.js';
 
 /** The built binary, as `npm start` and the package's bin run it (`npm test` builds first). */
 const binary = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -129,40 +130,37 @@ describe('conntop --events against a real connection', () => {
 		const ns = TestNamespace.create('cliev');
 		try {
 			ns.sysctl('net.netfilter.nf_conntrack_tcp_timeout_time_wait', 1);
-			const child = spawn(
-				process.execPath,
-				[binary, '--netns', ns.name, '--events', '--json', '-f', 'dport:8097'],
-				{
-					stdio: ['ignore', 'pipe', 'pipe'],
-				},
+			const conntopEvents = spawnProbe(
+				[process.execPath, binary, '--netns', ns.name, '--events', '--json', '-f', 'dport:8097'],
+				{stderr: 'pipe'},
 			);
-			let output = '';
-			child.stdout.setEncoding('utf8');
-			child.stdout.on('data', (text: string) => {
-				output += text;
-			});
-			// The stream subscribes before it prints anything; give the child time to start.
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			runTraffic(ns, ['tcp', '8097', '1']);
-			runTraffic(ns, ['tcp', '8098', '1']);
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			ns.conntrack(['-L']);
-			const deadline = Date.now() + 5000;
-			while (!output.includes('"destroy"') && Date.now() < deadline)
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			child.kill('SIGINT');
-			const code = await new Promise((resolve) => {
-				const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
-				child.on('exit', (exitCode) => {
-					clearTimeout(guard);
-					resolve(exitCode);
-				});
-			});
-			assert.equal(code, 0);
-			const events = output
-				.trim()
-				.split('\n')
-				.map((line) => JSON.parse(line) as {event: string; time: string; flow: FlowJson});
+			let code: number | null;
+			try {
+				// The line that says the stream is subscribed: traffic after it cannot be missed.
+				await conntopEvents.waitFor(
+					(_, stderr) => stderr.includes('conntop: following conntrack events\n'),
+					'conntop said it follows events',
+				);
+				runTraffic(ns, ['tcp', '8097', '1']);
+				runTraffic(ns, ['tcp', '8098', '1']);
+				// A dump reaps the entry once its 1 s TIME_WAIT is over; list until the DESTROY comes.
+				await conntopEvents.waitFor(
+					(output) => {
+						if (output.includes('"destroy"')) return true;
+						ns.conntrack(['-L']);
+						return false;
+					},
+					'the DESTROY was printed',
+					10_000,
+					200,
+				);
+			} finally {
+				code = await conntopEvents.stop('SIGINT');
+			}
+
+			assert.equal(code, 0, conntopEvents.errors());
+			assert.equal(conntopEvents.errors(), 'conntop: following conntrack events\n');
+			const events = conntopEvents.jsonLines<{event: string; time: string; flow: FlowJson}>();
 			assert.equal(events[0].event, 'new');
 			assert.equal(events.at(-1)!.event, 'destroy');
 			assert.ok(

@@ -6,7 +6,8 @@ import {writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {TestNamespace} from '../helpers/netns.js';
+import {TestNamespace, tsNode} from '../helpers/netns.js';
+import {startReadyProbe} from '../helpers/probe.js';
 
 const probe = fileURLToPath(new URL('events-probe.mts', import.meta.url));
 
@@ -26,17 +27,10 @@ export interface EventFigures {
 export async function benchEvents(n: number, perSecond?: number): Promise<EventFigures> {
 	const ns = TestNamespace.create('benchev', {acct: false, timestamp: false});
 	try {
-		const child = ns.spawn(
-			process.execPath,
-			['--import', 'tsx', probe, String(Math.max(8000, (n / (perSecond ?? n)) * 1000 + 5000))],
-			{stdio: ['ignore', 'pipe', 'inherit']},
+		const listener = await startReadyProbe(
+			[...tsNode(), probe, String(Math.max(8000, (n / (perSecond ?? n)) * 1000 + 5000))],
+			{ns},
 		);
-		let output = '';
-		child.stdout!.setEncoding('utf8');
-		child.stdout!.on('data', (text: string) => {
-			output += text;
-		});
-		while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
 		const lines = Array.from(
 			{length: n},
 			(_, i) =>
@@ -54,12 +48,8 @@ export async function benchEvents(n: number, perSecond?: number): Promise<EventF
 		}
 
 		const insertSeconds = (performance.now() - start) / 1000;
-		await new Promise((resolve) => child.on('exit', resolve));
-		const result = JSON.parse(output.trim().split('\n').at(-1)!) as {
-			news: number;
-			lost: number;
-			ms: number;
-		};
+		await listener.exited;
+		const result = listener.jsonLines<{news: number; lost: number; ms: number}>().at(-1)!;
 		return {
 			inserted: n,
 			received: result.news,

@@ -7,8 +7,9 @@
  */
 import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {TestNamespace} from './netns.js';
+import {TestNamespace, tsNode} from './netns.js';
 import {populateVariety, runTraffic} from './populate.js';
+import {startReadyProbe} from './probe.js';
 
 const probe = fileURLToPath(new URL('kernel-probe.ts', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -37,26 +38,22 @@ try {
 	);
 
 	ns.sysctl('net.netfilter.nf_conntrack_tcp_timeout_time_wait', 1);
-	const child = ns.spawn(process.execPath, ['--import', 'tsx', probe, 'capture-events', '4000'], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	let output = '';
-	child.stdout!.setEncoding('utf8');
-	child.stdout!.on('data', (text: string) => {
-		output += text;
-	});
-	while (!output.includes('ready')) await new Promise((resolve) => setTimeout(resolve, 20));
+	const capture = await startReadyProbe([...tsNode(), probe, 'capture-events', '4000'], {ns});
 	runTraffic(ns, ['tcp', '8095', '1']);
-	await new Promise((resolve) => setTimeout(resolve, 1500));
-	ns.conntrack(['-L']);
-	await new Promise((resolve) => child.on('exit', resolve));
+	// The entry's 1 s TIME_WAIT must end before a dump reaps it and the DESTROY is captured: list
+	// the table until the kernel no longer has it.
+	for (let tries = 0; ns.conntrack(['-L']).includes('dport=8095'); tries++) {
+		if (tries === 50) throw new Error('the connection to 8095 was never reaped');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	await capture.exited;
 	writeFileSync(
 		`${fixtures}events-tcp.json`,
 		JSON.stringify(
 			{
 				how: 'test/helpers/capture-fixtures.ts: events of one loopback TCP connection 127.0.0.1 -> 127.0.0.1:8095 (TIME_WAIT timeout 1 s, then a dump to reap it), acct and timestamps on',
 				kernel: ns.run('uname', ['-r']).trim(),
-				datagrams: lastJson(output).datagrams,
+				datagrams: lastJson(capture.output()).datagrams,
 			},
 			null,
 			'\t',

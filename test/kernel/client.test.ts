@@ -5,8 +5,9 @@ import type {FlowJson} from '../../source/cli/flow-json.js';
 import {permissionMessage} from '../../source/kernel/kernel-error.js';
 import {parseConntrackList, type ListedFlow} from '../helpers/conntrack-list.js';
 import {assertFlowsMatchList, assertVariety} from '../helpers/compare-flows.js';
-import {TestNamespace} from '../helpers/netns.js';
+import {TestNamespace, tsNode} from '../helpers/netns.js';
 import {populateVariety, runTraffic} from '../helpers/populate.js';
+import {startReadyProbe} from '../helpers/probe.js';
 
 const probe = fileURLToPath(new URL('../helpers/kernel-probe.ts', import.meta.url));
 
@@ -167,26 +168,30 @@ describe('kernel events against real traffic', () => {
 		try {
 			// Short TIME_WAIT so the DESTROY comes within the test.
 			ns.sysctl('net.netfilter.nf_conntrack_tcp_timeout_time_wait', 1);
-			const child = ns.spawn(process.execPath, ['--import', 'tsx', probe, 'events', '6000'], {
-				stdio: ['ignore', 'pipe', 'inherit'],
-			});
-			let output = '';
-			child.stdout!.setEncoding('utf8');
-			child.stdout!.on('data', (text: string) => {
-				output += text;
-			});
-			await waitFor(() => output.includes('"ready"'), 5000, 'the event stream subscribed');
-			runTraffic(ns, ['tcp', '8095', '1']);
-			// Expired entries leave when the kernel's GC or a dump finds them; a dump after the
-			// 1 s TIME_WAIT makes the DESTROY come now rather than whenever GC runs.
-			await new Promise((resolve) => setTimeout(resolve, 1500));
-			ns.conntrack(['-L']);
-			await new Promise((resolve) => child.on('exit', resolve));
+			// 30 s is only a bound: the probe is stopped once the DESTROY has come.
+			const listener = await startReadyProbe([...tsNode(), probe, 'events', '30000'], {ns});
+			type Line = {event?: string; flow?: FlowJson; resync?: string};
+			try {
+				runTraffic(ns, ['tcp', '8095', '1']);
+				// Expired entries leave when the kernel's GC or a dump finds them: list the table
+				// until the DESTROY comes, rather than wait for GC.
+				await listener.waitFor(
+					() => {
+						const done = listener
+							.jsonLines<Line>()
+							.some((line) => line.event === 'destroy' && line.flow?.original.dport === 8095);
+						if (!done) ns.conntrack(['-L']);
+						return done;
+					},
+					'the DESTROY of the connection to 8095 arrived',
+					10_000,
+					200,
+				);
+			} finally {
+				await listener.stop();
+			}
 
-			const lines = output
-				.split('\n')
-				.filter(Boolean)
-				.map((line) => JSON.parse(line) as {event?: string; flow?: FlowJson; resync?: string});
+			const lines = listener.jsonLines<Line>();
 			assert.ok(!lines.some((line) => line.resync), 'no events were lost');
 			const events = lines.filter((line) => line.flow?.original.dport === 8095);
 			const types = events.map((event) => event.event);
@@ -234,11 +239,3 @@ describe('kernel client without privileges', () => {
 		}
 	});
 });
-
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}

@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url';
 import {parseConntrackList} from '../helpers/conntrack-list.js';
 import {flowKey} from '../helpers/compare-flows.js';
 import {TestNamespace} from '../helpers/netns.js';
+import {startReadyProbe} from '../helpers/probe.js';
 import {runTraffic} from '../helpers/populate.js';
 
 const probe = fileURLToPath(new URL('../helpers/sync-probe.ts', import.meta.url));
@@ -40,22 +41,16 @@ test(
 			writeFileSync(baseFile, base.join('\n') + '\n');
 			ns.conntrack(['-R', baseFile]);
 
-			const child = ns.spawn(process.execPath, ['--expose-gc', '--import', 'tsx', probe], {
-				stdio: ['pipe', 'pipe', 'inherit'],
-				// A 10 s periodic re-read, as in production (60 s there): its dumps also make the kernel
-				// reap expired entries, which its GC otherwise does in late bursts.
-				env: {...process.env, CLOSED_MS: '3000', SAMPLE_MS: '5000', RESYNC_MS: '10000'},
-			});
-			let output = '';
-			child.stdout!.setEncoding('utf8');
-			child.stdout!.on('data', (text: string) => {
-				output += text;
-			});
-			const ready = Date.now() + 10_000;
-			while (!output.includes('"ready"')) {
-				assert.ok(Date.now() < ready, 'the sync started');
-				await new Promise((resolve) => setTimeout(resolve, 20));
-			}
+			const sync = await startReadyProbe(
+				[process.execPath, '--expose-gc', '--import', 'tsx', probe],
+				{
+					ns,
+					stdin: 'pipe',
+					// A 10 s periodic re-read, as in production (60 s there): its dumps also make the kernel
+					// reap expired entries, which its GC otherwise does in late bursts.
+					env: {CLOSED_MS: '3000', SAMPLE_MS: '5000', RESYNC_MS: '10000'},
+				},
+			);
 
 			// Churn: every 250 ms, 100 short-lived UDP entries (2-4 s) that expire and are reaped,
 			// and every 5 s a real loopback TCP connection. Stops by itself after soakSeconds.
@@ -74,17 +69,30 @@ test(
 				await new Promise((resolve) => setTimeout(resolve, 250));
 			}
 
-			// Let the short-lived entries expire, and make the kernel reap them (a dump does).
-			await new Promise((resolve) => setTimeout(resolve, 5000));
-			ns.conntrack(['-L']);
-			await new Promise((resolve) => setTimeout(resolve, 4500));
-			child.stdin!.end('finish\n');
-			await new Promise((resolve) => child.on('exit', resolve));
+			// The short-lived entries expire within 4 s; a dump makes the kernel reap them (its GC
+			// comes in late bursts): list the table until none is left.
+			await sync.waitFor(
+				() => !ns.conntrack(['-L']).includes('src=10.4.'),
+				'the churned entries expired and were reaped',
+				20_000,
+				250,
+			);
+			// Their tombstones stay 3 s: wait for a memory sample taken after that.
+			const before = sync.jsonLines().length;
+			await sync.waitFor(
+				() =>
+					sync
+						.jsonLines<{sample?: Sample}>()
+						.slice(before)
+						.some((line) => line.sample?.closed === 0),
+				'a sample with every tombstone released',
+				20_000,
+				100,
+			);
+			sync.child.stdin!.end('finish\n');
+			await sync.exited;
 
-			const lines = output
-				.trim()
-				.split('\n')
-				.map((line) => JSON.parse(line) as {sample?: Sample; flows?: string[]; closed?: number});
+			const lines = sync.jsonLines<{sample?: Sample; flows?: string[]; closed?: number}>();
 			const samples = lines.flatMap((line) => (line.sample ? [line.sample] : []));
 			assert.ok(
 				samples.length >= soakSeconds / 5 - 2,

@@ -6,7 +6,8 @@ import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {parseConntrackList} from '../helpers/conntrack-list.js';
 import {flowKey} from '../helpers/compare-flows.js';
-import {TestNamespace} from '../helpers/netns.js';
+import {TestNamespace, tsNode} from '../helpers/netns.js';
+import {startReadyProbe} from '../helpers/probe.js';
 
 const probe = fileURLToPath(new URL('../helpers/sync-probe.ts', import.meta.url));
 
@@ -21,20 +22,11 @@ test('an event storm that overflows the receive buffer is noticed, and a re-dump
 	const ns = TestNamespace.create('storm', {acct: false, timestamp: false});
 	try {
 		// A deliberately tiny buffer: the kernel drops events and reports ENOBUFS.
-		const child = ns.spawn(process.execPath, ['--import', 'tsx', probe], {
-			stdio: ['pipe', 'pipe', 'inherit'],
-			env: {...process.env, RCVBUF: '4096'},
+		const sync = await startReadyProbe([...tsNode(), probe], {
+			ns,
+			stdin: 'pipe',
+			env: {RCVBUF: '4096'},
 		});
-		let output = '';
-		child.stdout!.setEncoding('utf8');
-		child.stdout!.on('data', (text: string) => {
-			output += text;
-		});
-		const deadline = Date.now() + 10_000;
-		while (!output.includes('"ready"')) {
-			assert.ok(Date.now() < deadline, 'the sync started');
-			await new Promise((resolve) => setTimeout(resolve, 20));
-		}
 
 		// 6,000 inserts, a flush (6,000 destroys), 1,500 more inserts: bounded, all in the namespace.
 		const insert = (i: number, proto: string) =>
@@ -55,12 +47,11 @@ test('an event storm that overflows the receive buffer is noticed, and a re-dump
 			),
 		);
 
-		child.stdin!.end('finish\n');
-		await new Promise((resolve) => child.on('exit', resolve));
-		const result = JSON.parse(output.trim().split('\n').at(-1)!) as {
-			flows: string[];
-			status: {resyncs: number; lastResync?: {reason: string}};
-		};
+		sync.child.stdin!.end('finish\n');
+		await sync.exited;
+		const result = sync
+			.jsonLines<{flows: string[]; status: {resyncs: number; lastResync?: {reason: string}}}>()
+			.at(-1)!;
 		const listed = parseConntrackList(ns.conntrack(['-L', '-o', 'extended,id'])).map((flow) =>
 			flowKey(flow.id, flow.original),
 		);

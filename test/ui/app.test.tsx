@@ -529,8 +529,10 @@ describe('views and overlays', () => {
 		ui.press('p');
 		await ui.frame('PAUSED');
 		ui.clock.advance(5000);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		assert.match(ui.text(), /10\.0\.0\.1:5001.*5:00/);
+		// A key still redraws while paused: the frame it makes must show the frozen TTLs.
+		ui.press('c');
+		const frozen = await ui.frame('Bytes');
+		assert.match(frozen, /10\.0\.0\.1:5001.*5:00/);
 		ui.press('p');
 		await ui.frame((t) => /10\.0\.0\.1:5001.*4:55/.test(t) && !t.includes('PAUSED'), 'resumed');
 	});

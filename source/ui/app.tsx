@@ -28,7 +28,7 @@ import {
 import {EventRing, formatEventLine} from './event-log.js';
 import {isOffloaded, stateLabel, stateTone} from './flow-cells.js';
 import {headerHeight, headerLines, type Segment} from './header.js';
-import {troubleRates, type StatsSample} from './kernel-rates.js';
+import {recordStats, troubleFigures, type TroubleHistory} from './kernel-rates.js';
 import {bindings, footerHints, keyLabel, keyNames} from './keymap.js';
 import {ConfirmView, DetailView, HelpView} from './overlays.js';
 import {SegmentLine} from './segment-line.js';
@@ -144,7 +144,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const paused = state.pausedAt !== undefined;
 	const redraw = useRedraw(options.intervalMs, !paused);
 	const [syncStatus, setSyncStatus] = useState<SyncStatus>(deps.sync.status);
-	const stats = useRef<{sample?: StatsSample; trouble?: Record<string, number>}>({});
+	const stats = useRef<TroubleHistory | undefined>(undefined);
 	const ring = useRef(new EventRing(eventCapacity));
 	const pageRows = useRef(1);
 	const exited = useRef(false);
@@ -160,8 +160,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 		};
 
 		const onStats = (sample: KernelStats) => {
-			const next = {stats: sample, time: deps.now()};
-			stats.current = {sample: next, trouble: troubleRates(stats.current.sample, next)};
+			stats.current = recordStats(stats.current, {stats: sample, time: deps.now()});
 		};
 
 		sync.on('changed', onChanged);
@@ -291,19 +290,20 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const disabled = deleteDisabledReason(options);
 
 	const flowRows = page.kind === 'flows' ? page.rows : [];
-	const lastStats = stats.current.sample?.stats;
+	const lastStats = stats.current?.last.stats;
 	const header = headerLines(
 		{
 			hostname: options.hostname,
 			netns: options.netns,
 			matched: page.kind === 'flows' ? page.total : page.flows,
 			total: totals.total,
+			closed: totals.closed,
 			groups: page.kind === 'groups' ? page.total : undefined,
 			count: lastStats?.count,
 			max: lastStats?.max,
 			byProtocol: totals.byProtocol,
 			eventsPerSecond: totals.eventsPerSecond,
-			trouble: stats.current.trouble,
+			trouble: troubleFigures(stats.current, now),
 			sort: state.group === undefined ? state.sort : state.groupSort,
 			reverse: state.group === undefined ? state.reverse : state.groupReverse,
 			group: state.group,
@@ -312,8 +312,10 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			tagged: state.tagged.size,
 			sync: syncStatus,
 			now,
-			accountingOff:
-				flowRows.length > 0 && flowRows.every((row) => row.flow.counters === undefined),
+			// From the namespace's sysctls, not the rows: flows that came by NEW event carry no
+			// counters even with accounting on.
+			accounting: lastStats?.settings?.accounting,
+			timestamps: lastStats?.settings?.timestamps,
 			offloaded: flowRows.filter((row) => isOffloaded(row.flow)).length,
 		},
 		width,

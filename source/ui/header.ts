@@ -1,12 +1,13 @@
 /**
  * The header as styled segments, pure: what the table is, how full it is, how fast it moves,
  * whether the kernel is in trouble, what the view shows, and every reason the numbers might
- * mislead. Items that do not fit a line are left out, least important last on each line.
+ * mislead. Each line is built by its own function from `HeaderInfo`; a line is a list of items
+ * packed into the width, least important last.
  */
 import type {GroupBy} from '../model/group.js';
 import type {SyncStatus} from '../sync/table-sync.js';
 import type {Tone} from './flow-cells.js';
-import {troubleCounters} from './kernel-rates.js';
+import type {TroubleFigure} from './kernel-rates.js';
 import {groupDigits, shortDuration, textWidth, truncateEnd} from './text.js';
 
 /** A run of text in one style. */
@@ -22,10 +23,15 @@ export interface Segment {
 export interface HeaderInfo {
 	readonly hostname: string;
 	readonly netns?: string;
-	/** Flows matching the filter (tombstones included), over all groups in a grouped view. */
+	/**
+	 * Rows matching the filter, closed flows still shown (tombstones) included; over all groups
+	 * in a grouped view.
+	 */
 	readonly matched: number;
 	/** Live flows in the table. */
 	readonly total: number;
+	/** Closed flows still shown: `matched` counts them, so the header adds them to `total`. */
+	readonly closed: number;
 	/** Groups in a grouped view. */
 	readonly groups?: number;
 	/** The kernel's entry count and limit, from the last stats sample. */
@@ -33,8 +39,8 @@ export interface HeaderInfo {
 	readonly max?: number;
 	readonly byProtocol: Readonly<Record<string, number>>;
 	readonly eventsPerSecond: number;
-	/** Trouble counters per second; undefined until two stats samples came. */
-	readonly trouble?: Readonly<Record<string, number>>;
+	/** The kernel's trouble counters since conntop started; undefined before the first sample. */
+	readonly trouble?: readonly TroubleFigure[];
 	readonly sort: string;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;
@@ -44,8 +50,10 @@ export interface HeaderInfo {
 	readonly tagged: number;
 	readonly sync: SyncStatus;
 	readonly now: number;
-	/** No flow on screen has counters: accounting is off. */
-	readonly accountingOff: boolean;
+	/** nf_conntrack_acct of the namespace shown; undefined until read. */
+	readonly accounting?: boolean;
+	/** nf_conntrack_timestamp of the namespace shown; undefined until read. */
+	readonly timestamps?: boolean;
 	/** Offloaded flows on screen. */
 	readonly offloaded: number;
 }
@@ -58,15 +66,24 @@ function itemWidth(item: Item): number {
 	return width;
 }
 
-/** Packs items into one line with two spaces between; those that do not fit are skipped. */
-function pack(items: readonly Item[], width: number): Segment[] {
+/**
+ * Packs items into one line with two spaces between. Past the first item that does not fit,
+ * `prefix` stops, so figures whose width changes can only cut the line's end and never let a
+ * later, narrower item take their place (the line would flicker between them); `skip` goes on
+ * with the items that fit, for warnings where each one matters.
+ */
+function pack(items: readonly Item[], width: number, mode: 'prefix' | 'skip'): Segment[] {
 	const line: Segment[] = [];
 	let used = 0;
 	for (const item of items) {
 		const gap = line.length > 0 ? 2 : 0;
 		const w = itemWidth(item);
 		if (used + gap + w > width) {
-			if (line.length > 0) continue;
+			if (line.length > 0) {
+				if (mode === 'prefix') break;
+				continue;
+			}
+
 			// A first item wider than the line is cut rather than lost (a long error).
 			let room = width;
 			for (const segment of item) {
@@ -140,50 +157,98 @@ function syncNote(sync: SyncStatus, now: number): Item {
 export const headerHeight = 4;
 
 /**
- * The header lines for `info` at `width` columns, always `headerHeight` of them: identity and
- * table fill; event rate, kernel trouble counters and protocol counts; the view (PAUSED first,
- * sort, filter, group, tags, resyncs); then the warnings, most serious first: stale table and
- * its error, events not followed, accounting off (with the sysctl that turns it on), offloaded
- * flows whose counters stop; or, when all is well, how fresh the table is.
+ * Line 1, what is shown and how full the table is: name, host and namespace, flows matching
+ * over flows in the table (both counting closed flows still shown), the kernel's fill bar, and
+ * how many of the flows are closed.
  */
-export function headerLines(info: HeaderInfo, width: number): Segment[][] {
+function identityLine(info: HeaderInfo): Item[] {
 	const count = info.count ?? info.total;
 	const host = info.netns ? `${info.hostname} [netns ${info.netns}]` : info.hostname;
+	const rows = info.total + info.closed;
 	const flows =
 		info.groups === undefined
-			? `flows ${groupDigits(info.matched)}/${groupDigits(info.total)}`
+			? `flows ${groupDigits(info.matched)}/${groupDigits(rows)}`
 			: `groups ${groupDigits(info.groups)} of ${groupDigits(info.matched)} flows`;
-	const line1: Item[] = [
+	const items: Item[] = [
 		[{text: 'conntop', bold: true}],
 		[{text: host}],
 		[{text: flows}],
 		fillItem(count, info.max),
 	];
+	if (info.closed > 0) items.push([{text: `${groupDigits(info.closed)} closed`, dim: true}]);
+	return items;
+}
 
-	const line2: Item[] = [[{text: `${rate(info.eventsPerSecond)} events/s`}]];
-	if (info.trouble) {
-		for (const name of troubleCounters) {
-			const value = info.trouble[name] ?? 0;
-			line2.push([{text: `${name} ${rate(value)}/s`, color: value > 0 ? 'red' : undefined}]);
-		}
+/** Protocols in the order the header lists them; others follow by name. */
+const protocolOrder = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'dccp', 'udplite', 'gre'];
+
+/** The events rate is padded to this many columns so its changing width moves nothing after it. */
+const eventsWidth = 'events/s 99,999'.length;
+
+/**
+ * The kernel's trouble counters as one item: the totals since conntop started (a burst stays
+ * readable after the rate falls to 0, and matches a `conntrack -S` delta), with the rate beside
+ * them while they rise, red while a rise is recent.
+ */
+function troubleItem(figures: readonly TroubleFigure[]): Item {
+	const risen = figures.filter((figure) => figure.sinceStart > 0);
+	if (risen.length === 0) return [{text: 'no drops or invalid since start', dim: true}];
+	const item: Segment[] = [{text: 'since start:', dim: true}];
+	for (const figure of risen) {
+		const now = figure.perSecond ? ` +${rate(figure.perSecond)}/s` : '';
+		item.push({
+			text: ` ${figure.name} ${groupDigits(figure.sinceStart)}${now}`,
+			color: figure.burst ? 'red' : 'yellow',
+			bold: figure.burst,
+		});
 	}
 
-	const protocols = Object.entries(info.byProtocol).sort((a, b) => b[1] - a[1]);
-	for (const [name, n] of protocols) line2.push([{text: `${name} ${groupDigits(n)}`, dim: true}]);
+	return item;
+}
 
-	const line3: Item[] = [];
-	if (info.paused) line3.push([{text: 'PAUSED', inverse: true, bold: true, color: 'yellow'}]);
-	line3.push([{text: `sort ${info.sort}${info.reverse ? '↓' : '↑'}`}]);
-	line3.push(
+/**
+ * Line 2, how the table moves: events per second, kernel trouble, then live flows per
+ * protocol in a fixed order (tcp and udp always), so at any width the same items show.
+ */
+function activityLine(info: HeaderInfo): Item[] {
+	const events = `events/s ${rate(info.eventsPerSecond)}`;
+	const items: Item[] = [[{text: events.padEnd(eventsWidth)}]];
+	if (info.trouble) items.push(troubleItem(info.trouble));
+	const names = new Set(['tcp', 'udp', ...Object.keys(info.byProtocol)]);
+	const ordered = [
+		...protocolOrder.filter((name) => names.has(name)),
+		...[...names].filter((name) => !protocolOrder.includes(name)).sort(),
+	];
+	for (const name of ordered) {
+		items.push([{text: `${name} ${groupDigits(info.byProtocol[name] ?? 0)}`, dim: true}]);
+	}
+
+	return items;
+}
+
+/** Line 3, the view: PAUSED first, sort, filter, group, tags, resyncs. */
+function viewLine(info: HeaderInfo): Item[] {
+	const items: Item[] = [];
+	if (info.paused) items.push([{text: 'PAUSED', inverse: true, bold: true, color: 'yellow'}]);
+	items.push([{text: `sort ${info.sort}${info.reverse ? '↓' : '↑'}`}]);
+	items.push(
 		info.filter
 			? [{text: `filter ${info.filter}`, color: 'cyan'}]
 			: [{text: 'no filter', dim: true}],
 	);
-	if (info.group) line3.push([{text: `grouped by ${info.group}`, color: 'cyan'}]);
-	if (info.tagged > 0) line3.push([{text: `${groupDigits(info.tagged)} tagged`, bold: true}]);
+	if (info.group) items.push([{text: `grouped by ${info.group}`, color: 'cyan'}]);
+	if (info.tagged > 0) items.push([{text: `${groupDigits(info.tagged)} tagged`, bold: true}]);
 	const resyncs = resyncItem(info.sync, info.now);
-	if (resyncs) line3.push(resyncs);
+	if (resyncs) items.push(resyncs);
+	return items;
+}
 
+/**
+ * Line 4, every reason the numbers might mislead, most serious first, each once: stale table
+ * and its error, events not followed, accounting or timestamps off in the namespace (with the
+ * sysctl that turns each on), offloaded flows whose counters stop. Empty when all is well.
+ */
+function warningItems(info: HeaderInfo): Item[] {
 	const warnings: Item[] = [];
 	if (info.sync.error) {
 		warnings.push([
@@ -196,10 +261,16 @@ export function headerLines(info: HeaderInfo, width: number): Segment[][] {
 		warnings.push([{text: 'events not followed: only periodic re-reads update', color: 'yellow'}]);
 	}
 
-	if (info.accountingOff) {
+	if (info.accounting === false) {
+		warnings.push([
+			{text: 'accounting off: sysctl -w net.netfilter.nf_conntrack_acct=1', color: 'yellow'},
+		]);
+	}
+
+	if (info.timestamps === false) {
 		warnings.push([
 			{
-				text: 'accounting off: sysctl -w net.netfilter.nf_conntrack_acct=1',
+				text: 'timestamps off: sysctl -w net.netfilter.nf_conntrack_timestamp=1',
 				color: 'yellow',
 			},
 		]);
@@ -209,10 +280,20 @@ export function headerLines(info: HeaderInfo, width: number): Segment[][] {
 		warnings.push([{text: `[OFFLOAD] ${info.offloaded} shown: counters stop`, color: 'yellow'}]);
 	}
 
+	return warnings;
+}
+
+/**
+ * The header lines for `info` at `width` columns, always `headerHeight` of them: identity and
+ * table fill; event rate, kernel trouble and protocol counts; the view; then the warnings or,
+ * when all is well, how fresh the table is.
+ */
+export function headerLines(info: HeaderInfo, width: number): Segment[][] {
+	const warnings = warningItems(info);
 	return [
-		pack(line1, width),
-		pack(line2, width),
-		pack(line3, width),
-		pack(warnings.length > 0 ? warnings : [syncNote(info.sync, info.now)], width),
+		pack(identityLine(info), width, 'prefix'),
+		pack(activityLine(info), width, 'prefix'),
+		pack(viewLine(info), width, 'skip'),
+		pack(warnings.length > 0 ? warnings : [syncNote(info.sync, info.now)], width, 'skip'),
 	];
 }

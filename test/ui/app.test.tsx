@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {afterEach, describe, test} from 'node:test';
 import type {Flow} from '../../source/flow.js';
+import {burstMs} from '../../source/ui/kernel-rates.js';
 import {epoch, makeFlow} from '../helpers/ui-flows.js';
 import {keys, renderApp} from '../helpers/ui-render.js';
 
@@ -539,25 +540,30 @@ describe('views and overlays', () => {
 });
 
 describe('header', () => {
-	test('kernel trouble counters show as per-second rates and the fill bar warns', async () => {
+	test('kernel trouble counters show totals since start beside their rates, and the fill bar warns', async () => {
 		const ui = start(flows);
 		await ui.frame('10.0.0.5:5005');
 		const counters = {insert_failed: 10, drop: 0, early_drop: 0, invalid: 100};
 		ui.sync.emit('stats', {count: 850, max: 1000, counters});
+		await ui.frame('no drops or invalid since start');
 		ui.clock.advance(2000);
-		ui.sync.emit('stats', {
-			count: 850,
-			max: 1000,
-			counters: {...counters, insert_failed: 20, invalid: 104},
-		});
-		const text = await ui.frame('insert_failed 5/s');
-		assert.match(text, /drop 0\/s {2}early_drop 0\/s {2}invalid 2\/s/);
+		const risen = {...counters, insert_failed: 20, invalid: 104};
+		ui.sync.emit('stats', {count: 850, max: 1000, counters: risen});
+		const text = await ui.frame('since start: insert_failed 10 +5/s invalid 4 +2/s');
 		assert.match(text, /\[#########-\] 850\/1,000 85% !/);
 		assert.match(ui.rawLine('850/1,000')!, /\u001B\[33m/);
-		assert.match(ui.rawLine('insert_failed')!, /\u001B\[31minsert_failed/);
-		ui.sync.emit('stats', {count: 990, max: 1000, counters});
+		assert.match(ui.rawLine('insert_failed')!, /\u001B\[31m insert_failed/);
+
+		// The rate falls to 0; the burst stays in red for a while, then its total in yellow.
 		ui.clock.advance(1000);
-		await ui.frame('99% FULL');
+		ui.sync.emit('stats', {count: 990, max: 1000, counters: risen});
+		await ui.frame((t) => t.includes('99% FULL') && t.includes('insert_failed 10 invalid 4'));
+		assert.match(ui.rawLine('insert_failed')!, /\u001B\[31m/);
+		ui.clock.advance(burstMs);
+		await ui.frame(
+			() => /\u001B\[33m insert_failed 10/.test(ui.rawLine('insert_failed') ?? ''),
+			'the total in yellow',
+		);
 	});
 
 	test('a sync error marks the table stale; resyncs say how many and why', async () => {
@@ -572,7 +578,7 @@ describe('header', () => {
 		await ui.frame('STALE dump failed: ENOBUFS');
 	});
 
-	test('accounting off and offloaded flows are called out', async () => {
+	test('accounting and timestamps off come from the sysctls, not from rows without counters', async () => {
 		const ui = start([
 			makeFlow({
 				id: 1,
@@ -582,10 +588,28 @@ describe('header', () => {
 				status: 0b1110 | (1 << 14),
 			}),
 		]);
-		const text = await ui.frame('accounting off');
-		assert.match(text, /sysctl -w net\.netfilter\.nf_conntrack_acct=1/);
+		const counters = {invalid: 0};
+		const stats = {count: 1, max: 1000, counters};
+		ui.sync.emit('stats', {...stats, settings: {accounting: true, timestamps: true}});
+		let text = await ui.frame('no drops or invalid since start');
+		assert.doesNotMatch(text, /accounting off|timestamps off/);
 		assert.match(text, /\[OFFLOAD\] 1 shown: counters stop/);
 		assert.match(text, / o tcp/);
+		ui.sync.emit('stats', {...stats, settings: {accounting: false, timestamps: true}});
+		text = await ui.frame('accounting off: sysctl -w net.netfilter.nf_conntrack_acct=1');
+		assert.equal(text.split('accounting off').length, 2, 'warned once');
+		ui.sync.emit('stats', {...stats, settings: {accounting: true, timestamps: false}});
+		text = await ui.frame((t) => t.includes('timestamps off') && !t.includes('accounting off'));
+		assert.match(text, /sysctl -w net\.netfilter\.nf_conntrack_timestamp=1/);
+	});
+
+	test('closed flows count on both sides of flows M/N', async () => {
+		const ui = start(flows);
+		await ui.frame('flows 5/5');
+		ui.table.applyEvent({type: 'destroy', flow: flows[0], time: ui.clock.now()}, ui.clock.now());
+		ui.sync.emit('changed');
+		const text = await ui.frame('1 closed');
+		assert.match(text, /flows 5\/5 /);
 	});
 });
 

@@ -12,6 +12,7 @@ import {parseFilter, type Filter} from './model/filter.js';
 import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
 import {sortColumns, type SortColumn} from './model/sort-keys.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
+import {currentNetnsName} from './cli/netns-name.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
 import {describeFilterError} from './cli/messages.js';
 import {checkArgv, type FlagShape} from './cli/argv.js';
@@ -205,7 +206,8 @@ async function main(): Promise<number> {
 		dns: flags.dns,
 		intervalMs: flags.interval * 1000,
 		resyncMs: flags.resync * 1000,
-		netns: netnsLabel,
+		// Started by hand inside a namespace (`ip netns exec NAME conntop`): name it as --netns does.
+		netns: netnsLabel ?? currentNetnsName(),
 		hostname: hostname(),
 		family,
 		deleteLog: flags.deleteLog,

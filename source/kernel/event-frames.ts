@@ -30,3 +30,49 @@ export function u32Payload(value: number): Buffer {
 	b.writeUInt32LE(value >>> 0);
 	return b;
 }
+
+/** One frame read back from the stream. */
+export interface Frame {
+	readonly kind: number;
+	/** A view into the received bytes, not a copy. */
+	readonly payload: Buffer;
+}
+
+/**
+ * Reads frames back from the pipe as chunks arrive: a pipe cuts where it likes, so a frame may
+ * span chunks (its start is kept until the rest comes) and a chunk may hold many frames.
+ */
+export class FrameReader {
+	private pending = Buffer.alloc(0);
+
+	/** Bytes kept for a frame that is not complete yet. */
+	get buffered(): number {
+		return this.pending.length;
+	}
+
+	/** Forgets a partial frame (a new child starts a new stream). */
+	reset(): void {
+		this.pending = Buffer.alloc(0);
+	}
+
+	/** Adds a chunk and returns the frames it completes, in order. */
+	push(chunk: Buffer): Frame[] {
+		const buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+		const frames: Frame[] = [];
+		let offset = 0;
+		while (buf.length - offset >= FRAME_HEADER) {
+			const length = buf.readUInt32LE(offset + 4);
+			if (buf.length - offset - FRAME_HEADER < length) break;
+			const kind = buf.readUInt32LE(offset);
+			frames.push({
+				kind,
+				payload: buf.subarray(offset + FRAME_HEADER, offset + FRAME_HEADER + length),
+			});
+			offset += FRAME_HEADER + length;
+		}
+
+		// Copy the remainder so a large chunk is not kept alive by a few trailing bytes.
+		this.pending = offset < buf.length ? Buffer.from(buf.subarray(offset)) : Buffer.alloc(0);
+		return frames;
+	}
+}

@@ -13,13 +13,7 @@ import type {FlowEvent, FlowEventType} from '../flow.js';
 import * as C from './constants.js';
 import {decodeDatagram} from './decode.js';
 import {describeCodecError} from './errors.js';
-import {
-	FRAME_DATAGRAM,
-	FRAME_FATAL,
-	FRAME_HEADER,
-	FRAME_LOST,
-	FRAME_READY,
-} from './event-frames.js';
+import {FRAME_DATAGRAM, FRAME_FATAL, FRAME_LOST, FRAME_READY, FrameReader} from './event-frames.js';
 import {KernelError, errorFromErrno} from './kernel-error.js';
 
 const NLM_F_CREATE = 0x400;
@@ -50,7 +44,7 @@ const restartWindowMs = 10_000;
 /** A running subscription to conntrack events. Call `stop()` to end it. */
 export class EventStream extends EventEmitter<EventStreamEvents> {
 	private child: ChildProcess | undefined;
-	private pending = Buffer.alloc(0);
+	private readonly frames = new FrameReader();
 	private stopped = false;
 	private restarts: number[] = [];
 	/** The child reported a fatal errno: its exit is not a crash to restart from. */
@@ -88,7 +82,7 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 			},
 		});
 		this.child = child;
-		this.pending = Buffer.alloc(0);
+		this.frames.reset();
 		let stderr = '';
 		child.stderr!.setEncoding('utf8');
 		child.stderr!.on('data', (text: string) => {
@@ -132,20 +126,7 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 	}
 
 	private onData(chunk: Buffer): void {
-		let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-		let offset = 0;
-		while (buf.length - offset >= FRAME_HEADER) {
-			const kind = buf.readUInt32LE(offset);
-			const length = buf.readUInt32LE(offset + 4);
-			if (buf.length - offset - FRAME_HEADER < length) break;
-			const payload = buf.subarray(offset + FRAME_HEADER, offset + FRAME_HEADER + length);
-			offset += FRAME_HEADER + length;
-			this.onFrame(kind, payload);
-		}
-
-		buf = buf.subarray(offset);
-		// Copy the remainder so a large chunk is not kept alive by a few trailing bytes.
-		this.pending = buf.length > 0 ? Buffer.from(buf) : Buffer.alloc(0);
+		for (const {kind, payload} of this.frames.push(chunk)) this.onFrame(kind, payload);
 	}
 
 	private onFrame(kind: number, payload: Buffer): void {

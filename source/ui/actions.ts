@@ -245,14 +245,17 @@ function tableAction(state: UiState, action: Action, context: KeyContext): KeyRe
 				return done(message(state, why, now));
 			}
 
-			return deleteNow(state, [row.key], context, false);
+			return askOrDelete(state, row.key, context);
 		}
 
 		case 'deleteTagged': {
 			const blocked = guardDelete(state, context);
 			if (blocked) return done(blocked);
 			if (state.tagged.size > 0) {
-				return done({...state, overlay: {kind: 'confirm', keys: [...state.tagged], tagged: true}});
+				return done({
+					...state,
+					overlay: {kind: 'confirm', keys: [...state.tagged], from: 'tagged'},
+				});
 			}
 
 			const filter = activeFilter(state);
@@ -269,7 +272,7 @@ function tableAction(state: UiState, action: Action, context: KeyContext): KeyRe
 
 			const keys = table.keysMatching(filter, at);
 			if (keys.length === 0) return done(message(state, 'no flow matches the filter', now));
-			return done({...state, overlay: {kind: 'confirm', keys, tagged: false}});
+			return done({...state, overlay: {kind: 'confirm', keys, from: 'filter'}});
 		}
 
 		case 'pause':
@@ -296,6 +299,12 @@ function tableAction(state: UiState, action: Action, context: KeyContext): KeyRe
 		default:
 			return done(state);
 	}
+}
+
+/** `x`: the question about one flow, or (with asking turned off) the delete itself. */
+function askOrDelete(state: UiState, key: string, context: KeyContext): KeyResult {
+	if (!state.confirmDelete) return deleteNow(state, [key], context, false);
+	return {state: {...state, overlay: {kind: 'confirm', keys: [key], from: 'cursor'}}, effects: []};
 }
 
 function deleteNow(
@@ -412,7 +421,7 @@ export function handleKey(state: UiState, name: string, context: KeyContext): Ke
 			if (binding?.action === 'delete') {
 				const blocked = guardDelete(state, context);
 				if (blocked) return {state: blocked, effects: []};
-				return deleteNow(state, [overlay.key], context, false);
+				return askOrDelete(state, overlay.key, context);
 			}
 
 			const step = binding?.action === 'down' ? 1 : binding?.action === 'up' ? -1 : 0;
@@ -432,10 +441,35 @@ export function handleKey(state: UiState, name: string, context: KeyContext): Ke
 				};
 			}
 
-			if (binding?.action === 'confirm') {
+			if (binding?.action === 'confirmAlways' && overlay.from !== 'cursor') {
+				// Only x's question can be turned off: a batch from D is always asked about.
+				return {
+					state: message(state, 'a only stops x asking: y deletes these', context.now),
+					effects: [],
+				};
+			}
+
+			if (binding?.action === 'confirm' || binding?.action === 'confirmAlways') {
 				const blocked = guardDelete(state, context);
 				if (blocked) return {state: {...blocked, overlay: undefined}, effects: []};
-				return deleteNow(state, overlay.keys, context, overlay.tagged);
+				const always = binding.action === 'confirmAlways';
+				const result = deleteNow(
+					always ? {...state, confirmDelete: false} : state,
+					overlay.keys,
+					context,
+					overlay.from === 'tagged',
+				);
+				if (!always) return result;
+				return {
+					state: message(
+						result.state,
+						`${result.state.message?.text ?? ''}; x deletes without asking until conntop quits`,
+						context.now,
+						'info',
+						true,
+					),
+					effects: result.effects,
+				};
 			}
 
 			return {state, effects: []};

@@ -1,6 +1,6 @@
 /**
  * The TUI's root component: lays out header, table (or an overlay), event pane and footer for
- * the terminal's size, turns keys into state through `handleKey`, and carries out effects.
+ * the terminal's size, turns keys into state through `applyInput`, and carries out effects.
  * The table is read at render time, only the rows on screen.
  */
 import {Box, Text, useInput} from 'ink';
@@ -13,7 +13,6 @@ import {
 	deleteDisabledReason,
 	deleteFinished,
 	flowSummary,
-	handleKey,
 	pruneRemoved,
 	scopeOf,
 	type Effect,
@@ -26,10 +25,11 @@ import {
 	formatHeaderLine,
 } from './columns.js';
 import {EventRing, formatEventLine} from './event-log.js';
+import {applyInput, PasteTracker, type RawInput} from './input-batch.js';
 import {isOffloaded, stateLabel, stateTone} from './flow-cells.js';
 import {headerHeight, headerLines, type Segment} from './header.js';
 import {recordStats, troubleFigures, type TroubleHistory} from './kernel-rates.js';
-import {bindings, footerHints, keyLabel, keyNames} from './keymap.js';
+import {bindings, footerHints, keyLabel} from './keymap.js';
 import {ConfirmView, DetailView, HelpView} from './overlays.js';
 import {SegmentLine} from './segment-line.js';
 import {
@@ -76,6 +76,7 @@ function initial(options: TuiOptions): UiState {
 		group: options.group,
 		filter,
 		names: options.dns,
+		confirmDelete: options.confirm,
 	});
 }
 
@@ -148,6 +149,8 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const ring = useRef(new EventRing(eventCapacity));
 	const pageRows = useRef(1);
 	const exited = useRef(false);
+	const pendingInput = useRef<RawInput[]>([]);
+	const pastes = useRef(new PasteTracker());
 
 	useEffect(() => {
 		const {sync} = deps;
@@ -239,20 +242,41 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 		}
 	};
 
+	const applyRead = (inputs: readonly RawInput[]) => {
+		const {state: next, effects} = applyInput(
+			stateRef.current,
+			pastes.current.split(inputs),
+			(current) => {
+				const now = deps.now();
+				return {
+					table: deps.table,
+					now,
+					view: resolveView(current, deps.table, viewTime(current, now), pageRows.current),
+					readOnly: options.readOnly,
+					canDelete: options.canDelete,
+					hasNames: deps.resolveName !== undefined,
+				};
+			},
+			deps.now(),
+		);
+		if (next !== stateRef.current) {
+			stateRef.current = next;
+			setState(next);
+		}
+
+		for (const effect of effects) run(effect);
+	};
+
 	useInput((input, key) => {
-		let next = stateRef.current;
-		const effects: Effect[] = [];
-		for (const name of keyNames(input, key)) {
-			const now = deps.now();
-			const view = resolveView(next, deps.table, viewTime(next, now), pageRows.current);
-			const result = handleKey(next, name, {
-				table: deps.table,
-				now,
-				view,
-				readOnly: options.readOnly,
-				canDelete: options.canDelete,
-				hasNames: deps.resolveName !== undefined,
-			});
+		pendingInput.current.push({input, key});
+		if (pendingInput.current.length > 1) return;
+		// Ink hands one read over as several calls (text runs and escape sequences apart), all
+		// before this microtask runs: they are judged together, as the one burst they were.
+		queueMicrotask(() => {
+			const inputs = pendingInput.current;
+			pendingInput.current = [];
+			applyRead(inputs);
+		});
 			next = result.state;
 			effects.push(...result.effects);
 		}
@@ -357,7 +381,11 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			<ConfirmView
 				count={overlay.keys.length}
 				first={first}
-				source={overlay.tagged ? {tagged: true} : {tagged: false, filter: state.filter?.text ?? ''}}
+				source={
+					overlay.from === 'filter'
+						? {from: 'filter', filter: state.filter?.text ?? ''}
+						: {from: overlay.from}
+				}
 				width={width}
 				height={bodyRows + 1}
 				color={color}

@@ -42,6 +42,7 @@ export type Action =
 	| 'redraw'
 	| 'close'
 	| 'confirm'
+	| 'confirmAlways'
 	| 'keepFilter'
 	| 'clearFilter'
 	| 'erase'
@@ -191,7 +192,7 @@ export const bindings: readonly Binding[] = [
 		action: 'delete',
 		scope: 'table',
 		group: 'Delete',
-		description: 'delete the flow at the cursor, at once',
+		description: 'delete the flow at the cursor (asks first, unless --no-confirm)',
 		dangerous: true,
 		hint: 'delete',
 	},
@@ -268,7 +269,7 @@ export const bindings: readonly Binding[] = [
 		action: 'delete',
 		scope: 'detail',
 		group: 'Flow details',
-		description: 'delete this flow',
+		description: 'delete this flow (asks like x)',
 		dangerous: true,
 	},
 	{
@@ -290,7 +291,15 @@ export const bindings: readonly Binding[] = [
 		action: 'confirm',
 		scope: 'confirm',
 		group: 'Delete dialog',
-		description: 'delete them',
+		description: 'delete',
+		dangerous: true,
+	},
+	{
+		keys: ['a'],
+		action: 'confirmAlways',
+		scope: 'confirm',
+		group: 'Delete dialog',
+		description: "x's question: delete, and stop asking until conntop quits",
 		dangerous: true,
 	},
 	{
@@ -298,7 +307,7 @@ export const bindings: readonly Binding[] = [
 		action: 'close',
 		scope: 'confirm',
 		group: 'Delete dialog',
-		description: 'keep them',
+		description: 'keep them (delete nothing)',
 	},
 	{
 		keys: ['escape', 'h', '?', 'q'],

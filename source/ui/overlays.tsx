@@ -179,33 +179,45 @@ export interface ConfirmViewProps {
 	readonly count: number;
 	/** One-line summaries of the first few. */
 	readonly first: readonly string[];
-	/** Where they come from: the tags, or the filter's text. */
-	readonly source: {readonly tagged: true} | {readonly tagged: false; readonly filter: string};
+	/** Where they come from: the flow at the cursor (`x`), the tags, or the filter's text. */
+	readonly source:
+		{readonly from: 'cursor' | 'tagged'} | {readonly from: 'filter'; readonly filter: string};
 	readonly width: number;
 	readonly height: number;
 	readonly color: boolean;
 }
 
-/** The delete dialog: how many, the first few, and which key does what. */
+/**
+ * The delete dialog: for `x`, the flow itself in the question (as iptstate asks "Are you
+ * sure?"); for `D`, how many and the first few. Then which key does what.
+ */
 export function ConfirmView({count, first, source, width, height, color}: ConfirmViewProps) {
 	const what = count === 1 ? '1 flow' : `${count} flows`;
-	const from = source.tagged ? 'the tagged ones' : `all that match "${source.filter}"`;
+	const single = source.from === 'cursor';
+	const from =
+		source.from === 'filter'
+			? `all that match "${source.filter}"`
+			: source.from === 'tagged'
+				? 'the tagged ones'
+				: '';
+	const question = single ? `Delete ${first[0] ?? 'this flow'}?` : `Delete ${what} (${from})?`;
 	const inner = Math.max(10, Math.min(width, 100) - 4);
-	const shown = first.slice(0, Math.max(1, height - 6));
-	const keys = `${paint('y', {bold: true, color: 'red'}, color)} deletes them, ${paint('n', {bold: true}, color)} or ${paint('Esc', {bold: true}, color)} keeps them`;
+	const shown = single ? [] : first.slice(0, Math.max(1, height - 6));
+	const key = (name: string, tone?: 'red') => paint(name, {bold: true, color: tone}, color);
+	const keys = single
+		? `${key('y', 'red')} deletes it, ${key('a', 'red')} deletes and stops asking, ${key('n')} or ${key('Esc')} keeps it`
+		: `${key('y', 'red')} deletes them, ${key('n')} or ${key('Esc')} keeps them`;
 	return (
 		<Box flexDirection="column" height={height}>
 			<Box flexDirection="column" borderStyle="round" width={inner + 4} paddingX={1}>
-				<Text wrap="truncate-end">
-					{paint(truncateEnd(`Delete ${what} (${from})?`, inner), {bold: true}, color)}
-				</Text>
+				<Text wrap="truncate-end">{paint(truncateEnd(question, inner), {bold: true}, color)}</Text>
 				{shown.map((line, index) => (
 					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index} wrap="truncate-end">
 						{truncateEnd(`  ${line}`, inner)}
 					</Text>
 				))}
-				{count > shown.length ? (
+				{!single && count > shown.length ? (
 					<Text>{paint(`  …and ${count - shown.length} more`, {dim: true}, color)}</Text>
 				) : null}
 				<Text wrap="truncate-end">{keys}</Text>

@@ -4,6 +4,7 @@
  */
 import {render} from 'ink';
 import {App} from './app.js';
+import {bracketedPasteOff, bracketedPasteOn} from './input-batch.js';
 import {Screen} from './screen.js';
 import type {TuiDeps, TuiOptions} from './types.js';
 
@@ -20,7 +21,8 @@ export const signalExitCodes = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
  * not a terminal.
  *
  * Ink runs in debug mode into a `Screen` (see screen.ts for why), which switches to the
- * alternate screen before the first frame and back after the last.
+ * alternate screen before the first frame and back after the last. Bracketed paste is on in
+ * between, and off again on every way out.
  */
 export async function runTui(deps: TuiDeps, options: TuiOptions): Promise<number> {
 	const stdout = deps.stdout ?? process.stdout;
@@ -52,6 +54,7 @@ export async function runTui(deps: TuiDeps, options: TuiOptions): Promise<number
 		for (const [signal, handler] of signalHandlers) process.off(signal, handler);
 		process.off('uncaughtException', crash);
 		process.off('unhandledRejection', crash);
+		stdout.write(bracketedPasteOff);
 		screen.leave();
 	};
 
@@ -86,6 +89,8 @@ export async function runTui(deps: TuiDeps, options: TuiOptions): Promise<number
 	process.on('uncaughtException', crash);
 	process.on('unhandledRejection', crash);
 	screen.enter();
+	// Pasted text then comes marked, so the app can tell it from typing and never act on it.
+	stdout.write(bracketedPasteOn);
 	try {
 		instance = render(
 			<App

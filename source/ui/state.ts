@@ -37,8 +37,11 @@ export type Overlay =
 	| {
 			readonly kind: 'confirm';
 			readonly keys: readonly string[];
-			/** Whether the keys are the tagged flows (cleared after) or the filter's matches. */
-			readonly tagged: boolean;
+			/**
+			 * Where the keys come from: the flow at the cursor (`x`), the tagged flows (cleared
+			 * after), or the filter's matches.
+			 */
+			readonly from: 'cursor' | 'tagged' | 'filter';
 	  };
 
 /** A line for the status bar. */
@@ -77,6 +80,8 @@ export interface UiState {
 	readonly message: Message | undefined;
 	/** A delete batch is running. */
 	readonly deleting: boolean;
+	/** Whether `x` asks first; `a` in its question turns this off for the session. */
+	readonly confirmDelete: boolean;
 	/**
 	 * Flows this UI deleted that the table still lists as live. The kernel sends no DESTROY
 	 * event for entries created while nobody listened (with nf_conntrack_events=2 they get no
@@ -97,6 +102,8 @@ export interface InitialOptions {
 	/** An already valid filter (the CLI checked the text). */
 	readonly filter?: Filter;
 	readonly names: boolean;
+	/** Whether `x` asks first (default true). */
+	readonly confirmDelete?: boolean;
 }
 
 /**
@@ -126,6 +133,7 @@ export function initialState(options: InitialOptions): UiState {
 		overlay: undefined,
 		message: undefined,
 		deleting: false,
+		confirmDelete: options.confirmDelete ?? true,
 		removed: new Set(),
 	};
 }

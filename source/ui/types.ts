@@ -22,6 +22,11 @@ export interface TuiOptions {
 	readonly group?: GroupBy;
 	/** --read-only: every deleting key disabled, and says so when pressed. */
 	readonly readOnly: boolean;
+	/**
+	 * Whether `x` asks before it deletes (default true, as iptstate's does); false with
+	 * --no-confirm. `D` always asks.
+	 */
+	readonly confirm?: boolean;
 	/** False with --no-color or NO_COLOR: no colour escapes (bold, dim, inverse stay). */
 	readonly color: boolean;
 	/** Start with DNS names on. */

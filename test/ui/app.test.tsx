@@ -292,8 +292,8 @@ describe('tagging and deleting', () => {
 		await ui.frame((t) => !/\d tagged/.test(t), 'no tags');
 	});
 
-	test('x deletes the flow under the cursor at once and reports it with the log path', async () => {
-		const ui = start(flows);
+	test('with --no-confirm, x deletes the flow under the cursor at once and reports it with the log path', async () => {
+		const ui = start(flows, {options: {confirm: false}});
 		await ui.frame('10.0.0.5:5005');
 		ui.press('j');
 		await ui.frame(() => /10\.0\.0\.2/.test(ui.cursorLine() ?? ''), 'on row 2');
@@ -304,7 +304,7 @@ describe('tagging and deleting', () => {
 	});
 
 	test('a deleted flow shows as deleted until the table drops it', async () => {
-		const ui = start(flows);
+		const ui = start(flows, {options: {confirm: false}});
 		await ui.frame('10.0.0.5:5005');
 		ui.press('x');
 		const text = await ui.frame('deleted 1');
@@ -322,6 +322,7 @@ describe('tagging and deleting', () => {
 				gone: 1,
 				failed: [{flow: batch[0], reason: 'EPERM'}],
 			}),
+			options: {confirm: false},
 		});
 		await ui.frame('10.0.0.5:5005');
 		ui.press('x');
@@ -377,7 +378,7 @@ describe('tagging and deleting', () => {
 		await ui.frame('10.0.0.5:5005');
 		ui.press('x');
 		await ui.frame('read-only: deleting is disabled');
-		ui.press(' D');
+		ui.press('D');
 		await ui.frame('read-only: deleting is disabled');
 		assert.equal(ui.calls.length, 0);
 		assert.match(ui.rawLine('x delete')!, /\u001B\[2mx/, 'footer hint greyed');
@@ -386,7 +387,10 @@ describe('tagging and deleting', () => {
 		ui.press('j'.repeat(20));
 		await ui.frame('delete the flow at the cursor');
 		assert.match(ui.rawLine('delete the flow at the cursor')!, /\u001B\[2m/);
-		assert.match(ui.text(), /delete the flow at the cursor, at once {2}\(read-only/);
+		assert.match(
+			ui.text(),
+			/delete the flow at the cursor \(asks first, unless --no-confirm\) {2}\(read-only/,
+		);
 	});
 
 	test('without root the deleting keys say they need root', async () => {
@@ -418,12 +422,14 @@ describe('views and overlays', () => {
 		await ui.frame((t) => !t.includes('Flow details') && t.includes('Proto'), 'table back');
 	});
 
-	test('x in the details deletes that flow', async () => {
+	test('x in the details asks about that flow, and y deletes it', async () => {
 		const ui = start(flows);
 		await ui.frame('10.0.0.5:5005');
 		ui.press('jj\r');
 		await ui.frame('Flow details');
 		ui.press('x');
+		await ui.frame('Delete udp 10.0.0.3:5003 → 9.9.9.9:53');
+		ui.press('y');
 		await ui.frame('deleted 1');
 		assert.equal(ui.calls[0][0].id, 3);
 	});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {afterEach, describe, test} from 'node:test';
+import {bracketedPasteOff, bracketedPasteOn} from '../../source/ui/input-batch.js';
 import {runTui} from '../../source/ui/run.js';
 import {enterSequence, leaveSequence} from '../../source/ui/screen.js';
 import type {TuiDeps} from '../../source/ui/types.js';
@@ -92,18 +93,24 @@ function captureStderr() {
 }
 
 describe('runTui', () => {
-	test('draws in the alternate screen and q restores the terminal and resolves 0', async () => {
+	test('draws in the alternate screen with bracketed paste on; q restores the terminal (paste mode too) and resolves 0', async () => {
 		const {stdout, stdin, deps} = setup();
 		const exit = runTui(deps, tuiOptions());
 		await waitFor(
 			() => stripAnsi(stdout.output),
 			(t) => t.includes('10.0.0.1:1111'),
 		);
-		assert.ok(stdout.output.startsWith(enterSequence));
+		assert.ok(
+			stdout.output.startsWith(enterSequence + bracketedPasteOn),
+			'paste marked from the start',
+		);
 		assert.deepEqual(stdin.rawMode, [true]);
 		stdin.type('q');
 		assert.equal(await exit, 0);
-		assert.ok(stdout.output.endsWith(leaveSequence), 'main screen and cursor back last');
+		assert.ok(
+			stdout.output.endsWith(bracketedPasteOff + leaveSequence),
+			'main screen and cursor back last',
+		);
 		assert.deepEqual(stdin.rawMode, [true, false]);
 	});
 
@@ -135,7 +142,7 @@ describe('runTui', () => {
 			);
 			process.emit(signal, signal);
 			assert.equal(await exit, code);
-			assert.ok(stdout.output.endsWith(leaveSequence));
+			assert.ok(stdout.output.endsWith(bracketedPasteOff + leaveSequence));
 			assert.deepEqual(stdin.rawMode, [true, false]);
 			assert.equal(process.listenerCount(signal), before, 'no handler left behind');
 		});
@@ -157,7 +164,7 @@ describe('runTui', () => {
 				listener(new Error('kaboom'), 'uncaughtException');
 			}
 			assert.equal(await exit, 1);
-			assert.ok(stdout.output.endsWith(leaveSequence));
+			assert.ok(stdout.output.endsWith(bracketedPasteOff + leaveSequence));
 			assert.match(stderr, /conntop crashed: Error: kaboom/);
 			assert.equal(process.listenerCount('uncaughtException'), 0, 'no handler left behind');
 		} finally {
@@ -182,7 +189,7 @@ describe('runTui', () => {
 		);
 		broken = true;
 		assert.equal(await exit, 1);
-		assert.ok(stdout.output.endsWith(leaveSequence));
+		assert.ok(stdout.output.endsWith(bracketedPasteOff + leaveSequence));
 		assert.match(stderr, /render failed/);
 	});
 

@@ -277,16 +277,6 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			pendingInput.current = [];
 			applyRead(inputs);
 		});
-			next = result.state;
-			effects.push(...result.effects);
-		}
-
-		if (next !== stateRef.current) {
-			stateRef.current = next;
-			setState(next);
-		}
-
-		for (const effect of effects) run(effect);
 	});
 
 	const {columns: width, rows} = size;

@@ -37,7 +37,9 @@ const helpText = `
 	      --no-color           Plain output (NO_COLOR is honoured too)
 	      --dns                Show DNS names instead of addresses (toggle with n)
 	      --interval SECONDS   Redraw period (default 1)
-	      --resync SECONDS     Full re-read of the table to catch lost events (default 60, 0 = off)
+	      --resync SECONDS     Background re-read of the whole table (counters, timeouts, flows
+	                           no event reported): default auto, from the table's size;
+	                           0 = off (the rows on screen are still re-read every tick)
 	      --delete-log PATH    Where deleted flows are logged as JSON lines
 	                           (default ~/.local/state/conntop/deleted.jsonl)
 
@@ -82,7 +84,7 @@ const flagSpec = {
 	color: {type: 'boolean', default: true},
 	dns: {type: 'boolean', default: false},
 	interval: {type: 'number', default: 1},
-	resync: {type: 'number', default: 60},
+	resync: {type: 'string', default: 'auto'},
 	deleteLog: {type: 'string'},
 	once: {type: 'boolean', default: false},
 	json: {type: 'boolean', default: false},
@@ -132,8 +134,14 @@ if (!(flags.interval >= 0.1 && flags.interval <= 3600))
 	usageError('--interval takes seconds from 0.1 to 3600, like 1 or 0.5');
 // Timers cap at 2^31 ms (24.8 days) and fire at once past it; a re-dump more often than each
 // second would never rest on a big table.
-if (!(flags.resync === 0 || (flags.resync >= 1 && flags.resync <= 86_400)))
-	usageError('--resync takes seconds from 1 to 86400, or 0 to turn the periodic re-read off');
+const resyncSeconds = flags.resync === 'auto' ? undefined : Number(flags.resync);
+if (
+	resyncSeconds !== undefined &&
+	!(resyncSeconds === 0 || (resyncSeconds >= 1 && resyncSeconds <= 86_400))
+)
+	usageError(
+		'--resync takes auto, seconds from 1 to 86400, or 0 to turn the background re-read off',
+	);
 
 let filter: Filter | undefined;
 if (flags.filter !== undefined && flags.filter.trim() !== '') {
@@ -205,7 +213,7 @@ async function main(): Promise<number> {
 		color: flags.color && !process.env.NO_COLOR,
 		dns: flags.dns,
 		intervalMs: flags.interval * 1000,
-		resyncMs: flags.resync * 1000,
+		resyncMs: resyncSeconds === undefined ? undefined : resyncSeconds * 1000,
 		// Started by hand inside a namespace (`ip netns exec NAME conntop`): name it as --netns does.
 		netns: netnsLabel ?? currentNetnsName(),
 		hostname: hostname(),

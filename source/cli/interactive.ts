@@ -12,7 +12,8 @@ import {runTui, type TuiOptions} from '../ui/run.js';
 
 /** What the interactive mode needs from the flags: the TUI's options plus the sync's. */
 export interface InteractiveOptions extends Omit<TuiOptions, 'canDelete'> {
-	readonly resyncMs: number;
+	/** Background re-dump period; undefined: chosen from the cost of the last dump. */
+	readonly resyncMs: number | undefined;
 	readonly family?: 'ipv4' | 'ipv6';
 	readonly deleteLog?: string;
 	/** Starts the event stream (injected so tests can run without one). */
@@ -42,6 +43,8 @@ export async function startInteractive(
 		target: table,
 		now,
 		resyncIntervalMs: options.resyncMs,
+		// The rows on screen are re-read as often as the screen is redrawn.
+		rereadIntervalMs: options.intervalMs,
 		statsIntervalMs: options.intervalMs,
 		family: options.family,
 	});

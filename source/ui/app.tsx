@@ -5,9 +5,10 @@
  */
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import type {FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow.js';
 import type {KernelStats} from '../kernel/client.js';
 import {parseFilter} from '../model/filter.js';
+import type {TableSecond} from '../model/history.js';
 import type {SyncStatus} from '../sync/table-sync.js';
 import {
 	deleteDisabledReason,
@@ -23,16 +24,25 @@ import {
 	formatFlowRow,
 	formatGroupRow,
 	formatHeaderLine,
+	widestEndpoint,
 } from './columns.js';
-import {EventRing, formatEventLine} from './event-log.js';
+import {
+	EventRing,
+	formatEventLine,
+	paneHeight,
+	paneTitle,
+	paneView,
+	type PaneContext,
+} from './event-log.js';
 import {applyInput, PasteTracker, type RawInput} from './input-batch.js';
 import {isOffloaded, stateLabel, stateTone} from './flow-cells.js';
-import {headerHeight, headerLines, type Segment} from './header.js';
+import {headerHeight, headerLines, type HeaderHistory, type Segment} from './header.js';
 import {recordStats, troubleFigures, type TroubleHistory} from './kernel-rates.js';
 import {bindings, footerHints, keyLabel} from './keymap.js';
 import {ConfirmView, DetailView, HelpView} from './overlays.js';
 import {SegmentLine} from './segment-line.js';
 import {
+	activeFilter,
 	initialState,
 	promoteFilter,
 	resolveView,
@@ -49,8 +59,11 @@ import {useTerminalSize} from './use-terminal-size.js';
 /** The smallest terminal the TUI draws in; below it, it says so instead of garbling. */
 export const minimumSize = {columns: 60, rows: 10} as const;
 
-/** Non-sticky status messages fade after this long. */
-const messageMs = 5000;
+/**
+ * How long a status message stays (ms): sticky ones (delete results, errors) twice as long,
+ * to be read, but none for good; the screen's tick clears it.
+ */
+const messageMs = {plain: 5000, sticky: 10_000} as const;
 
 /** Events the pane keeps. */
 const eventCapacity = 500;
@@ -111,7 +124,12 @@ function hintSegments(state: UiState, width: number, disabled: string | undefine
 function promptSegments(state: UiState, matched: number, width: number): [Segment[], Segment[]] {
 	const prompt = state.prompt!;
 	const label = 'filter ';
-	const count = prompt.error ? `  ${matched} match the last valid filter` : `  ${matched} match`;
+	// The header counts and names the filter in force; with an error, say once what that is.
+	const count = !prompt.error
+		? `  ${matched} match`
+		: prompt.live
+			? '  (the table keeps the last valid filter)'
+			: '  (the table shows every flow)';
 	const first: Segment[] = [
 		{text: label, bold: true},
 		{text: prompt.text},
@@ -148,6 +166,8 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const stats = useRef<TroubleHistory | undefined>(undefined);
 	const ring = useRef(new EventRing(eventCapacity));
 	const pageRows = useRef(1);
+	const paneContext = useRef<PaneContext | undefined>(undefined);
+	const watched = useRef<readonly Flow[]>([]);
 	const exited = useRef(false);
 	const pendingInput = useRef<RawInput[]>([]);
 	const pastes = useRef(new PasteTracker());
@@ -190,6 +210,12 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			feed.off('event', onEvent);
 		};
 	}, [deps, redraw.request]);
+
+	// After every frame, tell the sync which flows are on screen: it re-reads exactly those
+	// from the kernel each tick (counters and timeouts change without any event).
+	useEffect(() => {
+		deps.sync.watch(watched.current);
+	});
 
 	useEffect(() => {
 		if (state.removed.size === 0) return;
@@ -255,6 +281,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 					readOnly: options.readOnly,
 					canDelete: options.canDelete,
 					hasNames: deps.resolveName !== undefined,
+					pane: paneContext.current,
 				};
 			},
 			deps.now(),
@@ -293,7 +320,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const at = viewTime(state, now);
 	const promptRows = state.prompt ? 2 : 0;
 	const available = frameRows - headerHeight - promptRows - 1 - 2;
-	const paneRows = state.events ? Math.min(12, Math.max(3, Math.floor(available / 3))) : 0;
+	const paneRows = state.events ? paneHeight(state.eventPane.size, available) : 0;
 	const bodyRows = Math.max(1, available - paneRows);
 	pageRows.current = bodyRows;
 	const view: ResolvedView = resolveView(state, deps.table, at, bodyRows);
@@ -304,6 +331,13 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const disabled = deleteDisabledReason(options);
 
 	const flowRows = page.kind === 'flows' ? page.rows : [];
+	const onScreen = flowRows.filter((row) => !row.closed).map((row) => row.flow);
+	if (state.overlay?.kind === 'detail') {
+		const open = deps.table.row(state.overlay.key, at);
+		if (open && !open.closed) onScreen.push(open.flow);
+	}
+
+	watched.current = onScreen;
 	const lastStats = stats.current?.last.stats;
 	const header = headerLines(
 		{
@@ -321,7 +355,8 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			sort: state.group === undefined ? state.sort : state.groupSort,
 			reverse: state.group === undefined ? state.reverse : state.groupReverse,
 			group: state.group,
-			filter: state.filter?.text,
+			// While typing, the filter the rows are selected by: the count beside it is its count.
+			filter: activeFilter(state)?.text,
 			paused,
 			tagged: state.tagged.size,
 			sync: syncStatus,
@@ -331,6 +366,8 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			accounting: lastStats?.settings?.accounting,
 			timestamps: lastStats?.settings?.timestamps,
 			offloaded: flowRows.filter((row) => isOffloaded(row.flow)).length,
+			bytesPerSecond: totals.bytesPerSecond,
+			history: headerHistory(deps.table.tableHistory(at)),
 		},
 		width,
 	);
@@ -358,6 +395,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 				resolveName={resolveName}
 				scroll={overlay.scroll}
 				color={color}
+				history={live ? {samples: deps.table.rateHistory(overlay.key, at), now: at} : undefined}
 			/>
 		);
 	} else if (overlay?.kind === 'confirm') {
@@ -382,7 +420,10 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			/>
 		);
 	} else if (page.kind === 'flows') {
-		const columns = chooseColumns(width, {counters: state.counters});
+		const columns = chooseColumns(width, {
+			counters: state.counters,
+			endpoints: widestEndpoint(page.rows),
+		});
 		const titles = formatHeaderLine(columns, width, {column: state.sort, reverse: state.reverse});
 		const empty = state.filter || state.prompt ? 'no flow matches the filter' : 'no flows';
 		body = (
@@ -437,30 +478,44 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 		);
 	}
 
-	const paneTitle = deps.events
-		? `Events, newest last (${ring.current.size} kept; e hides)`
-		: 'Events: no event feed was given to the UI (e hides)';
-	const pane =
-		paneRows > 0 ? (
-			<>
-				<Text wrap="truncate-end">
-					{paint(padCell(paneTitle, width), {bold: true, inverse: true}, color)}
+	const filter = activeFilter(state);
+	const events =
+		paneRows > 0 ? paneView(ring.current, state.eventPane, filter, at, paneRows - 1) : undefined;
+	paneContext.current = events && {
+		total: events.total,
+		rows: paneRows - 1,
+		pushes: ring.current.pushes,
+	};
+	const title = !events
+		? ''
+		: deps.events
+			? paneTitle(state.eventPane, events, filter, ring.current.size)
+			: 'Events: no event feed was given to the UI (e hides)';
+	const pane = events ? (
+		<>
+			<Text wrap="truncate-end">
+				{paint(
+					padCell(title, width),
+					{bold: true, inverse: true, color: state.eventPane.focused ? 'cyan' : undefined},
+					color,
+				)}
+			</Text>
+			{events.events.map((event, i) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={i} wrap="truncate-end">
+					{paint(
+						formatEventLine(event, width, resolveName),
+						{color: eventTones[event.type]},
+						color,
+					)}
 				</Text>
-				{ring.current.latest(paneRows - 1).map((event, i) => (
-					// eslint-disable-next-line react/no-array-index-key
-					<Text key={i} wrap="truncate-end">
-						{paint(
-							formatEventLine(event, width, resolveName),
-							{color: eventTones[event.type]},
-							color,
-						)}
-					</Text>
-				))}
-			</>
-		) : null;
+			))}
+		</>
+	) : null;
 
 	const message = state.message;
-	const showMessage = message && (message.sticky || now - message.time < messageMs);
+	const showMessage =
+		message && now - message.time < (message.sticky ? messageMs.sticky : messageMs.plain);
 	const status: Segment[] = showMessage
 		? [
 				{
@@ -497,4 +552,13 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			<SegmentLine segments={status} color={color} />
 		</Box>
 	);
+}
+
+/** The table's last minute as the header's sparklines take it. */
+function headerHistory(seconds: readonly TableSecond[]): HeaderHistory {
+	return {
+		flows: seconds.map((second) => second.flows),
+		opened: seconds.map((second) => second.opened),
+		closed: seconds.map((second) => second.closed),
+	};
 }

@@ -3,9 +3,11 @@
  * both tuples: conntrack's raw tuples say the same, but people read them backwards.
  */
 import type {Flow, Tuple} from '../flow.js';
+import type {RateSample} from '../model/history.js';
 import {formatAddress, formatBytes, formatCount, formatRate, formatTtl} from '../model/format.js';
 import {flagBits, natKindOf} from '../model/names.js';
 import type {FlowRow} from '../model/table.js';
+import {bucketed, sparkline} from './sparkline.js';
 import {endpointText, hasPorts, isOffloaded, stateLabel, type NameResolver} from './flow-cells.js';
 
 function endpoint(flow: Flow, address: Tuple['src'], port: number, resolve?: NameResolver): string {
@@ -77,13 +79,36 @@ export interface DetailLine {
 	readonly value: string;
 }
 
+/** A flow's byte rates over the last minute, and when that minute ends. */
+export interface RateHistory {
+	readonly samples: readonly RateSample[];
+	readonly now: number;
+}
+
+/** Width of the detail view's sparklines: one block per two seconds of the last minute. */
+const trendWidth = 30;
+
+/** One direction's byte rate over the last minute as a sparkline and its peak. */
+function rateTrend(history: RateHistory, side: 'original' | 'reply'): string {
+	const points = history.samples.map((sample) => ({time: sample.time, value: sample[side]}));
+	if (points.length === 0) return 'collecting (re-read every tick while shown)';
+	let peak = 0;
+	for (const point of points) peak = Math.max(peak, point.value);
+	const line = sparkline(bucketed(points, history.now, trendWidth));
+	return `${line} last minute, peak ${formatRate(peak)}`;
+}
+
 /**
  * Everything known about the flow in `row`: protocol and id, state and status flags, both
  * tuples, NAT in words, TTL, age, counters and rates per direction (with a note when the
  * flow is offloaded and its counters stop), mark, zone, helper, labels, use count and kernel
  * timestamps when present.
  */
-export function detailLines(row: FlowRow, resolve?: NameResolver): DetailLine[] {
+export function detailLines(
+	row: FlowRow,
+	resolve?: NameResolver,
+	history?: RateHistory,
+): DetailLine[] {
 	const {flow} = row;
 	const lines: DetailLine[] = [];
 	const add = (label: string, value: string) => lines.push({label, value});
@@ -102,6 +127,11 @@ export function detailLines(row: FlowRow, resolve?: NameResolver): DetailLine[] 
 	if (flow.stop !== undefined) add('Stopped', new Date(flow.stop).toISOString());
 	add('Sent', direction(flow, 'original', row.rates.originalBytes, row.rates.originalPackets));
 	add('Replies', direction(flow, 'reply', row.rates.replyBytes, row.rates.replyPackets));
+	if (history) {
+		add('Sent/s', rateTrend(history, 'original'));
+		add('Replies/s', rateTrend(history, 'reply'));
+	}
+
 	if (isOffloaded(flow)) add('Offload', 'the flow is offloaded: its counters stop while it is');
 	add('Mark', flow.mark === undefined ? '-' : `0x${flow.mark.toString(16)} (${flow.mark})`);
 	add('Zone', String(flow.zone));

@@ -4,10 +4,12 @@
  * mislead. Each line is built by its own function from `HeaderInfo`; a line is a list of items
  * packed into the width, least important last.
  */
+import {formatCount} from '../model/format.js';
 import type {GroupBy} from '../model/group.js';
 import type {SyncStatus} from '../sync/table-sync.js';
 import type {Tone} from './flow-cells.js';
 import type {TroubleFigure} from './kernel-rates.js';
+import {sparkline} from './sparkline.js';
 import {groupDigits, shortDuration, textWidth, truncateEnd} from './text.js';
 
 /** A run of text in one style. */
@@ -56,6 +58,20 @@ export interface HeaderInfo {
 	readonly timestamps?: boolean;
 	/** Offloaded flows on screen. */
 	readonly offloaded: number;
+	/** Bytes per second through every live flow (both directions), from counter deltas. */
+	readonly bytesPerSecond?: number;
+	/** The last minute per second, oldest first, for the sparklines. */
+	readonly history?: HeaderHistory;
+}
+
+/** The table's last minute, one entry a second, oldest first. */
+export interface HeaderHistory {
+	/** Flows in the table at the end of each second. */
+	readonly flows: readonly number[];
+	/** Flows that appeared in each second. */
+	readonly opened: readonly number[];
+	/** Flows that left in each second. */
+	readonly closed: readonly number[];
 }
 
 type Item = readonly Segment[];
@@ -142,11 +158,24 @@ function resyncItem(sync: SyncStatus, now: number): Item | undefined {
 	return [{text: `resyncs ${sync.resyncs}, last ${ago} ago (${sync.lastResync.reason})`}];
 }
 
+/**
+ * How fresh the figures are: the rows on screen are re-read every tick, the rest only by the
+ * background re-read, whose age and period this says.
+ */
 function syncNote(sync: SyncStatus, now: number): Item {
 	const parts: string[] = [];
 	if (sync.lastDump !== undefined) {
-		parts.push(`table read ${shortDuration((now - sync.lastDump) / 1000)} ago`);
+		const age = `counters ${shortDuration((now - sync.lastDump) / 1000)} old`;
+		const every = sync.refreshEveryMs;
+		parts.push(
+			every === undefined
+				? `${age}, background re-read off`
+				: `${age}, refreshed every ${shortDuration(every / 1000)}${sync.refreshAuto ? '' : ' (--resync)'}`,
+		);
 	}
+
+	if (sync.lastReread !== undefined && now - sync.lastReread < 5000)
+		parts.push('rows on screen live');
 
 	if (!sync.eventsDown) parts.push('following events');
 	if (sync.skipped > 0) parts.push(`${sync.skipped} malformed messages skipped`);
@@ -175,12 +204,22 @@ function identityLine(info: HeaderInfo): Item[] {
 		[{text: flows}],
 		fillItem(count, info.max),
 	];
+	if (info.history && info.history.flows.length > 1) {
+		items.push([{text: sparkline(info.history.flows.slice(-historyWidth)), color: 'green'}]);
+	}
+
 	if (info.closed > 0) items.push([{text: `${groupDigits(info.closed)} closed`, dim: true}]);
 	return items;
 }
 
 /** Protocols in the order the header lists them; others follow by name. */
 const protocolOrder = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'dccp', 'udplite', 'gre'];
+
+/** Seconds of history the header's sparklines show (the last minute, at 80 columns a half). */
+const historyWidth = 20;
+
+/** The table's byte rate is padded to this many columns, as the events rate is. */
+const bytesWidth = '999.9MB/s'.length;
 
 /** The events rate is padded to this many columns so its changing width moves nothing after it. */
 const eventsWidth = 'events/s 99,999'.length;
@@ -214,6 +253,24 @@ function activityLine(info: HeaderInfo): Item[] {
 	const events = `events/s ${rate(info.eventsPerSecond)}`;
 	const items: Item[] = [[{text: events.padEnd(eventsWidth)}]];
 	if (info.trouble) items.push(troubleItem(info.trouble));
+	if (info.bytesPerSecond !== undefined) {
+		items.push([{text: `${formatCount(info.bytesPerSecond)}B/s`.padEnd(bytesWidth)}]);
+	}
+
+	if (info.history && info.history.opened.length > 1) {
+		const opened = info.history.opened.slice(-historyWidth);
+		const closed = info.history.closed.slice(-historyWidth);
+		// One scale for both, so a minute of churn reads as balanced or not at a glance; padded so
+		// the first minute's growing lines move nothing after them.
+		const top = Math.max(1, ...opened, ...closed);
+		items.push([
+			{text: 'new ', dim: true},
+			{text: sparkline(opened, top).padStart(historyWidth), color: 'green'},
+			{text: ' closed ', dim: true},
+			{text: sparkline(closed, top).padStart(historyWidth), color: 'red'},
+		]);
+	}
+
 	const names = new Set(['tcp', 'udp', ...Object.keys(info.byProtocol)]);
 	const ordered = [
 		...protocolOrder.filter((name) => names.has(name)),

@@ -4,10 +4,11 @@
  */
 import {Box, Text} from 'ink';
 import type {FlowRow} from '../model/table.js';
-import {detailLines} from './detail.js';
+import {detailLines, type RateHistory} from './detail.js';
 import type {NameResolver} from './flow-cells.js';
 import {helpSections} from './keymap.js';
 import {paint} from './paint.js';
+import {rowLegend} from './row-marks.js';
 import {padCell, textWidth, truncateEnd} from './text.js';
 
 /** A line of an overlay with its style. */
@@ -43,6 +44,10 @@ export function helpLines(disabled: string | undefined): Line[] {
 		lines.push({text: ''});
 	}
 
+	lines.push({text: 'Row marks and colours', bold: true});
+	for (const {mark, meaning} of rowLegend())
+		lines.push({text: `  ${padCell(mark, 16)} ${meaning}`});
+	lines.push({text: ''});
 	lines.push({
 		text: 'Filter words (all must match; ! negates; a bare word searches the row)',
 		bold: true,
@@ -135,6 +140,8 @@ export interface DetailViewProps {
 	/** First line shown (clamped). */
 	readonly scroll: number;
 	readonly color: boolean;
+	/** The flow's byte rates over the last minute, for the sparklines; none when gone. */
+	readonly history?: RateHistory;
 }
 
 /** Every field of one flow, long values wrapped under their label, scrolled by `scroll`. */
@@ -146,10 +153,11 @@ export function DetailView({
 	resolveName,
 	scroll,
 	color,
+	history,
 }: DetailViewProps) {
 	const labelWidth = 9;
 	const lines: string[] = [];
-	for (const {label, value} of detailLines(row, resolveName)) {
+	for (const {label, value} of detailLines(row, resolveName, history)) {
 		const wrapped = wrapWords(value, width - labelWidth - 1);
 		wrapped.forEach((part, index) => {
 			lines.push(`${padCell(index === 0 ? label : '', labelWidth)} ${part}`);

@@ -52,7 +52,7 @@ export interface EventFeed {
 /** What the TUI works with. It does no I/O of its own. */
 export interface TuiDeps {
 	readonly table: FlowTable;
-	readonly sync: Pick<TableSync, 'on' | 'off' | 'status' | 'resync'>;
+	readonly sync: Pick<TableSync, 'on' | 'off' | 'status' | 'resync' | 'watch'>;
 	/** Deletes flows through the kernel and logs each deleted one (source/sync/deleter.ts). */
 	readonly deleter: (flows: readonly Flow[]) => Promise<DeleteReport>;
 	/** Shown in the status line after deletes. */

@@ -256,7 +256,7 @@ describe('bad input gets one clear message and its exit code', () => {
 		})),
 		...['-1', '0.5', '86401', 'never'].map((value) => ({
 			args: ['--once', '--resync', value],
-			line: '--resync takes seconds from 1 to 86400, or 0 to turn the periodic re-read off',
+			line: '--resync takes auto, seconds from 1 to 86400, or 0 to turn the background re-read off',
 		})),
 		...['19', '80.5', 'wide'].map((value) => ({
 			args: ['--once', '--width', value],

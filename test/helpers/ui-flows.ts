@@ -109,6 +109,12 @@ export function tableWith(flows: readonly Flow[], now: number): FlowTable {
 export class FakeSync extends EventEmitter {
 	status: SyncStatus = {resyncs: 0, refreshes: 0, refreshAuto: true, eventsDown: false, skipped: 0};
 	readonly resyncs: string[] = [];
+	/** What the app last said is on screen (see TableSync.watch). */
+	watched: readonly Flow[] = [];
+	watch(flows: readonly Flow[]): void {
+		this.watched = flows;
+	}
+
 	async resync(reason: string): Promise<void> {
 		this.resyncs.push(reason);
 	}

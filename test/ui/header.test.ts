@@ -98,7 +98,7 @@ describe('headerLines', () => {
 			const warning = lines(
 				info({...settings, sync: {...new FakeSync().status, lastDump: epoch}}),
 			)[3];
-			assert.equal(warning, 'table read 0s ago, following events');
+			assert.equal(warning, 'counters 0s old, background re-read off, following events');
 		}
 	});
 

@@ -16,6 +16,7 @@ import {FlowTable} from '../../source/model/table.js';
 import {App} from '../../source/ui/app.js';
 import {runTui} from '../../source/ui/run.js';
 import type {TuiDeps, TuiOptions} from '../../source/ui/types.js';
+import {FakeKeyboard, FakeTty} from '../helpers/fake-terminal.js';
 import {syntheticEvents, syntheticFlows} from '../helpers/synthetic-flows.js';
 
 const idleSeconds = Number(process.env.IDLE_SECONDS ?? 10);
@@ -24,46 +25,6 @@ const terminals = [
 	[80, 24],
 	[200, 50],
 ] as const;
-
-/** A terminal's output side that counts what it is sent. */
-class CountingTty extends EventEmitter {
-	readonly isTTY = true;
-	bytes = 0;
-	writes = 0;
-	constructor(
-		readonly columns: number,
-		readonly rows: number,
-	) {
-		super();
-	}
-
-	write(chunk: string): boolean {
-		this.bytes += Buffer.byteLength(chunk);
-		this.writes++;
-		this.emit('wrote');
-		return true;
-	}
-}
-
-/** A terminal's input side for Ink. */
-class Keyboard extends EventEmitter {
-	readonly isTTY = true;
-	private pending: string[] = [];
-	setRawMode() {}
-	setEncoding() {}
-	ref() {}
-	unref() {}
-	resume() {}
-	pause() {}
-	read(): string | null {
-		return this.pending.shift() ?? null;
-	}
-
-	type(keys: string) {
-		this.pending.push(keys);
-		this.emit('readable');
-	}
-}
 
 class QuietSync extends EventEmitter {
 	status = {resyncs: 0, eventsDown: false, skipped: 0};
@@ -94,8 +55,8 @@ function makeTable(count: number): FlowTable {
 }
 
 interface Session {
-	tty: CountingTty;
-	keyboard: Keyboard;
+	tty: FakeTty;
+	keyboard: FakeKeyboard;
 	sync: QuietSync;
 	table: FlowTable;
 	exit: Promise<number>;
@@ -112,8 +73,8 @@ function depsFor(table: FlowTable, sync: QuietSync): TuiDeps {
 }
 
 async function start(table: FlowTable, columns: number, rows: number): Promise<Session> {
-	const tty = new CountingTty(columns, rows);
-	const keyboard = new Keyboard();
+	const tty = new FakeTty(columns, rows, false);
+	const keyboard = new FakeKeyboard();
 	const sync = new QuietSync();
 	const exit = runTui(
 		{
@@ -201,12 +162,12 @@ async function inkDirect(table: FlowTable) {
 	if (process.env.CI)
 		console.log('(CI is set: Ink writes only at exit, these figures mean nothing)');
 	for (const [columns, rows] of terminals) {
-		const tty = new CountingTty(columns, rows);
+		const tty = new FakeTty(columns, rows, false);
 		const instance = render(
 			createElement(App, {deps: depsFor(table, new QuietSync()), options, onExit() {}}),
 			{
 				stdout: tty as unknown as NodeJS.WriteStream,
-				stdin: new Keyboard() as unknown as NodeJS.ReadStream,
+				stdin: new FakeKeyboard() as unknown as NodeJS.ReadStream,
 				exitOnCtrlC: false,
 				patchConsole: false,
 			},

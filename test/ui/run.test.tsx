@@ -14,48 +14,8 @@ import {
 	tuiOptions,
 	waitFor,
 } from '../helpers/ui-flows.js';
+import {FakeKeyboard, FakeTty} from '../helpers/fake-terminal.js';
 import {stripAnsi} from '../helpers/ui-render.js';
-
-/** A terminal's output side: records bytes, has a size. */
-class FakeTty extends EventEmitter {
-	readonly isTTY = true;
-	output = '';
-	constructor(
-		public columns = 100,
-		public rows = 30,
-	) {
-		super();
-	}
-
-	write(chunk: string): boolean {
-		this.output += chunk;
-		return true;
-	}
-}
-
-/** A terminal's input side, as Ink reads it. */
-class FakeKeyboard extends EventEmitter {
-	readonly isTTY = true;
-	rawMode: boolean[] = [];
-	private pending: string[] = [];
-	setRawMode(mode: boolean) {
-		this.rawMode.push(mode);
-	}
-
-	setEncoding() {}
-	ref() {}
-	unref() {}
-	resume() {}
-	pause() {}
-	read(): string | null {
-		return this.pending.shift() ?? null;
-	}
-
-	type(keys: string) {
-		this.pending.push(keys);
-		this.emit('readable');
-	}
-}
 
 function setup(overrides: Partial<TuiDeps> = {}) {
 	const clock = new FakeClock();

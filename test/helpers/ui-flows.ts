@@ -4,11 +4,11 @@
  */
 import {EventEmitter} from 'node:events';
 import type {Flow, FlowEvent} from '../../source/flow.js';
-import {parseIpv4, parseIpv6} from '../../source/model/address.js';
 import {FlowTable} from '../../source/model/table.js';
 import type {DeleteReport} from '../../source/sync/deleter.js';
 import type {SyncStatus} from '../../source/sync/table-sync.js';
 import type {TuiDeps, TuiOptions} from '../../source/ui/types.js';
+import {makeFlow as buildFlow} from './synthetic-flows.js';
 
 /** The start of every fake clock: 2026-01-01T00:00:00Z. */
 export const epoch = Date.UTC(2026, 0, 1);
@@ -20,10 +20,6 @@ export class FakeClock {
 	advance(ms: number): void {
 		this.time += ms;
 	}
-}
-
-function address(text: string) {
-	return text.includes(':') ? parseIpv6(text)! : parseIpv4(text)!;
 }
 
 /** What a test flow is made from; everything but the endpoints has a default. */
@@ -49,53 +45,37 @@ export interface FlowSpec {
 	readonly zone?: number;
 }
 
-const protonums = {tcp: 6, udp: 17, icmp: 1} as const;
-
-/** A flow as the kernel layer would decode it. */
+/**
+ * A flow as the kernel layer would decode it, for screens: the one builder of
+ * synthetic-flows.ts with the defaults UI tests read on screen (source port 40000 + id,
+ * 1000 bytes per id split over both directions, a 300 s timeout, NAT from `snat`/`dnat`).
+ */
 export function makeFlow(spec: FlowSpec): Flow {
-	const proto = spec.proto ?? 'tcp';
-	const protonum = protonums[proto];
-	const icmp = proto === 'icmp';
-	const src = address(spec.src);
-	const dst = address(spec.dst);
-	const sport = icmp ? 0 : (spec.sport ?? 40_000 + spec.id);
-	const dport = icmp ? 0 : (spec.dport ?? 443);
-	const icmpFields = icmp
-		? {icmpType: 8, icmpCode: 0, icmpId: spec.id}
-		: {icmpType: -1, icmpCode: -1, icmpId: -1};
-	const replySrc = spec.dnat ? address(spec.dnat.address) : dst;
-	const replySport = spec.dnat ? spec.dnat.port : dport;
-	const replyDst = spec.snat ? address(spec.snat.address) : src;
-	const replyDport = spec.snat ? spec.snat.port : sport;
+	const icmp = spec.proto === 'icmp';
+	// For ICMP the builder takes the echo id where ports would be.
+	const sport = icmp ? spec.id : (spec.sport ?? 40_000 + spec.id);
+	const dport = icmp ? spec.id : (spec.dport ?? 443);
 	const bytes = spec.bytes ?? 1000 * spec.id;
-	const nat = spec.snat && spec.dnat ? 'both' : spec.snat ? 'snat' : spec.dnat ? 'dnat' : null;
-	return {
+	return buildFlow({
 		id: spec.id,
-		family: typeof src === 'number' ? 'ipv4' : 'ipv6',
-		protonum,
-		proto,
-		original: {src, dst, sport, dport, ...icmpFields},
-		reply: {
-			src: replySrc,
-			dst: replyDst,
-			sport: icmp ? 0 : replySport,
-			dport: icmp ? 0 : replyDport,
-			...icmpFields,
-		},
+		proto: spec.proto,
+		src: spec.src,
+		dst: spec.dst,
+		sport,
+		dport,
+		replySrc: spec.dnat?.address,
+		replySport: spec.dnat?.port,
+		replyDst: spec.snat?.address,
+		replyDport: spec.snat?.port,
+		state: spec.state,
 		status: (spec.status ?? 0b1110) | (spec.snat ? 1 << 4 : 0) | (spec.dnat ? 1 << 5 : 0),
-		state: spec.state === undefined ? (proto === 'tcp' ? 'ESTABLISHED' : null) : spec.state,
 		timeout: spec.timeout ?? 300,
-		mark: spec.mark ?? 0,
-		use: 1,
-		zone: spec.zone ?? 0,
-		counters: spec.noCounters
-			? undefined
-			: {
-					original: {packets: 10, bytes: Math.floor(bytes / 2)},
-					reply: {packets: 8, bytes: Math.ceil(bytes / 2)},
-				},
-		nat,
-	};
+		mark: spec.mark,
+		zone: spec.zone,
+		packets: spec.noCounters ? undefined : [10, 8],
+		bytes: spec.noCounters ? undefined : [Math.floor(bytes / 2), Math.ceil(bytes / 2)],
+		nat: spec.snat && spec.dnat ? 'both' : spec.snat ? 'snat' : spec.dnat ? 'dnat' : null,
+	});
 }
 
 /** A table holding `flows`, snapshotted at `now`. */

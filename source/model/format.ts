@@ -28,12 +28,14 @@ function pad2(value: number): string {
 /**
  * Seconds as iptstate shows a TTL: `m:ss` under an hour, `h:mm:ss` under a day, then
  * `Nd` before `hh:mm:ss` (`4d23:59:59`, the ESTABLISHED default of 5 days less a second).
- * Fractions are dropped (the kernel reports whole seconds); negative or NaN input is 0:00,
- * Infinity (no timeout known) is `-`.
+ * A fraction counts as a whole second, as a countdown does: the kernel reports whole seconds
+ * rounded down, so a row read with timeout 5 shows 0:05 (as `conntrack -L` does) until a full
+ * second has passed, and 0:00 only once the entry's time is up, never during its last second.
+ * Negative or NaN input is 0:00, Infinity (no timeout known) is `-`.
  */
 export function formatTtl(seconds: number): string {
 	if (seconds === Number.POSITIVE_INFINITY) return '-';
-	const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+	const total = Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 0;
 	const s = total % 60;
 	const m = Math.floor(total / 60) % 60;
 	const h = Math.floor(total / 3600) % 24;

@@ -114,6 +114,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	private refreshTimer: NodeJS.Timeout | undefined;
 	private watched: readonly Flow[] = [];
 	private rereading = false;
+	private followUp: NodeJS.Timeout | undefined;
 	private changePending = false;
 	private stopped = false;
 
@@ -218,6 +219,19 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 			this.options.target.applyReread(flows, results, now);
 			this.setStatus({lastReread: now});
 			this.markChanged();
+			// An entry read with a second or less left expires between ticks, and the kernel sends
+			// nothing when it does: look again soon, so a row does not sit at 0:00 for a tick.
+			const ending = results.some(
+				(result) =>
+					typeof result === 'object' && result.timeout !== undefined && result.timeout <= 1,
+			);
+			if (ending && !this.followUp) {
+				this.followUp = setTimeout(() => {
+					this.followUp = undefined;
+					void this.reread();
+				}, endingRereadMs);
+				this.followUp.unref();
+			}
 		} catch (error) {
 			this.setStatus({error: (error as Error).message});
 		} finally {
@@ -230,6 +244,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.stopped = true;
 		for (const timer of this.timers) clearInterval(timer);
 		if (this.refreshTimer) clearTimeout(this.refreshTimer);
+		if (this.followUp) clearTimeout(this.followUp);
 		this.options.events?.stop();
 		this.options.source.close();
 	}
@@ -349,6 +364,9 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.emit('status', this.statusValue);
 	}
 }
+
+/** How soon flows about to expire are read again (see `reread`). */
+const endingRereadMs = 250;
 
 /** The reason a background refresh gives; it is counted apart from resyncs. */
 export const refreshReason = 'background refresh';

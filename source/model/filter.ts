@@ -2,7 +2,7 @@
  * The filter language, typed by people in a hurry: its grammar and parser (see `parseFilter`).
  * The meaning of each term is in `filter-predicates.ts`.
  */
-import type {Flow} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow.js';
 import {parseAddress, parseCidr, type Cidr} from './address.js';
 import {
 	editDistance,
@@ -14,6 +14,7 @@ import {
 } from './filter-values.js';
 import {termPredicate} from './filter-predicates.js';
 import {flagBits, otherStates, protocolNumbers, statusStates, tcpStates} from './names.js';
+import {flowText} from './text.js';
 
 /**
  * What `Filter.test` reads of a flow. The table does not go through it (it runs filters over
@@ -29,6 +30,27 @@ export interface FilterSubject {
 	readonly bytesPerSecond: number;
 	/** Whether `flowText(flow)` contains `word` (lowercase). */
 	hasWord(word: string): boolean;
+}
+
+/**
+ * The subject of one event's flow, for filtering event streams and the event pane with the
+ * table's language: its TTL counts from the event's time, its age from the kernel's start time
+ * else the event's time; an event carries no rate, so `rate` sees 0.
+ */
+export function eventSubject(event: FlowEvent): FilterSubject {
+	const {flow} = event;
+	let text: string | undefined;
+	return {
+		flow,
+		expiresAt:
+			flow.timeout === undefined ? Number.POSITIVE_INFINITY : event.time + flow.timeout * 1000,
+		since: flow.start ?? event.time,
+		bytesPerSecond: 0,
+		hasWord(word) {
+			text ??= flowText(flow).toLowerCase();
+			return text.includes(word);
+		},
+	};
 }
 
 /** Fields taking addresses or CIDRs. */

@@ -10,6 +10,7 @@ import {groupSortColumns, type GroupBy} from '../model/group.js';
 import {sortColumns} from '../model/sort-keys.js';
 import type {FlowTable} from '../model/table.js';
 import type {DeleteReport} from '../sync/deleter.js';
+import {movePane, paneSizes, type PaneContext, type PaneMove} from './event-log.js';
 import {endpointText, hasPorts} from './flow-cells.js';
 import {bindingFor, type Action, type Binding, type Scope} from './keymap.js';
 import {
@@ -46,6 +47,8 @@ export interface KeyContext {
 	readonly canDelete: boolean;
 	/** Whether a name resolver was given at all. */
 	readonly hasNames: boolean;
+	/** The event pane as last drawn; absent while it is hidden. */
+	readonly pane?: PaneContext;
 }
 
 /** The new state and what to do. */
@@ -63,7 +66,8 @@ export const interruptExitCode = 130;
 /** The scope keys go to in `state`. */
 export function scopeOf(state: UiState): Exclude<Scope, 'global'> {
 	if (state.overlay) return state.overlay.kind;
-	return state.prompt ? 'filter' : 'table';
+	if (state.prompt) return 'filter';
+	return state.events && state.eventPane.focused ? 'events' : 'table';
 }
 
 /** Why the deleting keys are off, or undefined when they work. */
@@ -289,7 +293,23 @@ function tableAction(state: UiState, action: Action, context: KeyContext): KeyRe
 		case 'counters':
 			return done({...state, counters: !state.counters});
 		case 'events':
-			return done({...state, events: !state.events});
+			return done({
+				...state,
+				events: !state.events,
+				eventPane: {...state.eventPane, focused: false},
+			});
+		case 'focusEvents':
+		case 'focusTable':
+			return done({
+				...state,
+				events: state.events || action === 'focusEvents',
+				eventPane: {...state.eventPane, focused: action === 'focusEvents'},
+			});
+		case 'resizeEvents': {
+			const size = state.events ? cycle(paneSizes, state.eventPane.size, 1) : state.eventPane.size;
+			return done({...state, events: true, eventPane: {...state.eventPane, size}});
+		}
+
 		case 'resync':
 			return done(message(state, 're-reading the table', now), {kind: 'resync'});
 		case 'help':
@@ -392,6 +412,10 @@ function filterKey(
 	};
 }
 
+function isMove(action: Action): action is Exclude<PaneMove, 'pause'> {
+	return ['down', 'up', 'pageDown', 'pageUp', 'top', 'bottom'].includes(action);
+}
+
 /**
  * Applies key `name` (as `keyNames` makes it) to `state`. Global keys (Ctrl-C, Ctrl-L) work
  * in every scope; other keys go to the scope of what is on top (overlay, prompt, table).
@@ -404,7 +428,22 @@ export function handleKey(state: UiState, name: string, context: KeyContext): Ke
 	if (binding?.action === 'redraw') return {state, effects: [{kind: 'redraw'}]};
 	switch (scope) {
 		case 'filter':
+			// Arrows and pages scroll the table while typing: the matches are what is being read.
+			if (binding && isMove(binding.action)) return tableAction(state, binding.action, context);
 			return {state: filterKey(state, name, binding, context.now), effects: []};
+		case 'events': {
+			if (!binding) return {state, effects: []};
+			if (!isMove(binding.action) && binding.action !== 'pause') {
+				return tableAction(state, binding.action, context);
+			}
+
+			const pane = context.pane ?? {total: 0, rows: 1, pushes: 0};
+			return {
+				state: {...state, eventPane: movePane(state.eventPane, binding.action, pane)},
+				effects: [],
+			};
+		}
+
 		case 'help': {
 			const overlay = state.overlay as Extract<UiState['overlay'], {kind: 'help'}>;
 			if (binding?.action === 'close') return {state: {...state, overlay: undefined}, effects: []};

@@ -492,7 +492,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			? paneTitle(state.eventPane, events, filter, ring.current.size)
 			: 'Events: no event feed was given to the UI (e hides)';
 	const pane = events ? (
-		<>
+		<Box flexDirection="column" height={paneRows}>
 			<Text wrap="truncate-end">
 				{paint(
 					padCell(title, width),
@@ -510,7 +510,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 					)}
 				</Text>
 			))}
-		</>
+		</Box>
 	) : null;
 
 	const message = state.message;

@@ -7,10 +7,11 @@ import type {Key} from 'ink';
 
 /**
  * Where a binding applies: `table` is the main view (flows or groups, with or without the
- * event pane); the others are the overlay or prompt that has the keyboard. `global` keys work
- * everywhere and may not be bound in any other scope.
+ * event pane); `events` the event pane once Tab gave it the keyboard; the others are the
+ * overlay or prompt that has the keyboard. `global` keys work everywhere and may not be bound
+ * in any other scope.
  */
-export type Scope = 'global' | 'table' | 'filter' | 'help' | 'detail' | 'confirm';
+export type Scope = 'global' | 'table' | 'events' | 'filter' | 'help' | 'detail' | 'confirm';
 
 /** Everything a key can ask for. */
 export type Action =
@@ -46,7 +47,10 @@ export type Action =
 	| 'keepFilter'
 	| 'clearFilter'
 	| 'erase'
-	| 'eraseAll';
+	| 'eraseAll'
+	| 'focusEvents'
+	| 'focusTable'
+	| 'resizeEvents';
 
 /** One line of the keymap. */
 export interface Binding {
@@ -153,8 +157,22 @@ export const bindings: readonly Binding[] = [
 		action: 'events',
 		scope: 'table',
 		group: 'View',
-		description: 'show or hide the event log',
+		description: 'show or hide the event log (filtered like the table)',
 		hint: 'events',
+	},
+	{
+		keys: ['tab'],
+		action: 'focusEvents',
+		scope: 'table',
+		group: 'View',
+		description: 'scroll the event log (shows it first)',
+	},
+	{
+		keys: ['E'],
+		action: 'resizeEvents',
+		scope: 'table',
+		group: 'View',
+		description: 'event log size: half, most, a third of the screen',
 	},
 	{
 		keys: ['p'],
@@ -256,6 +274,125 @@ export const bindings: readonly Binding[] = [
 		scope: 'filter',
 		group: 'Filter prompt',
 		description: 'erase the whole filter',
+	},
+	{
+		keys: ['down'],
+		action: 'down',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'next row of the table, while typing',
+	},
+	{
+		keys: ['up'],
+		action: 'up',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'previous row of the table, while typing',
+	},
+	{
+		keys: ['pagedown'],
+		action: 'pageDown',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'next page of the table, while typing',
+	},
+	{
+		keys: ['pageup'],
+		action: 'pageUp',
+		scope: 'filter',
+		group: 'Filter prompt',
+		description: 'previous page of the table, while typing',
+	},
+	{
+		keys: ['down', 'j'],
+		action: 'down',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'newer events; past the newest, follow new ones',
+	},
+	{
+		keys: ['up', 'k'],
+		action: 'up',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'older events (new ones wait below)',
+	},
+	{
+		keys: ['pagedown', 'ctrl+f'],
+		action: 'pageDown',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'next page',
+	},
+	{
+		keys: ['pageup', 'ctrl+b'],
+		action: 'pageUp',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'previous page',
+	},
+	{
+		keys: ['home'],
+		action: 'top',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'oldest event kept',
+	},
+	{
+		keys: ['end', 'G'],
+		action: 'bottom',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'newest event, and follow new ones',
+	},
+	{
+		keys: ['p', 'space'],
+		action: 'pause',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'pause or follow the event log',
+	},
+	{
+		keys: ['E'],
+		action: 'resizeEvents',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'size: half, most, a third of the screen',
+	},
+	{
+		keys: ['tab', 'escape'],
+		action: 'focusTable',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'back to the table',
+	},
+	{
+		keys: ['e'],
+		action: 'events',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'hide the event log',
+	},
+	{
+		keys: ['/'],
+		action: 'filter',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'filter the table and the event log',
+	},
+	{
+		keys: ['h', '?'],
+		action: 'help',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'this help',
+	},
+	{
+		keys: ['q'],
+		action: 'quit',
+		scope: 'events',
+		group: 'Event log (after Tab)',
+		description: 'quit',
 	},
 	{
 		keys: ['escape', 'enter', 'q'],

@@ -7,6 +7,7 @@ import type {Filter, FilterError} from '../model/filter.js';
 import {groupSortColumns, type GroupBy, type GroupSortColumn} from '../model/group.js';
 import {sortColumns, type SortColumn} from '../model/sort-keys.js';
 import type {FlowPage, FlowRow, FlowTable, GroupPage, ViewQuery} from '../model/table.js';
+import {initialEventPane, type EventPane} from './event-log.js';
 
 /** The filter prompt while it is open. */
 export interface Prompt {
@@ -75,7 +76,10 @@ export interface UiState {
 	readonly pausedAt: number | undefined;
 	readonly names: boolean;
 	readonly counters: boolean;
+	/** Whether the event pane is shown. */
 	readonly events: boolean;
+	/** The event pane's focus, size and scroll (kept while it is hidden). */
+	readonly eventPane: EventPane;
 	readonly overlay: Overlay | undefined;
 	readonly message: Message | undefined;
 	/** A delete batch is running. */
@@ -130,6 +134,7 @@ export function initialState(options: InitialOptions): UiState {
 		names: options.names,
 		counters: false,
 		events: false,
+		eventPane: initialEventPane,
 		overlay: undefined,
 		message: undefined,
 		deleting: false,

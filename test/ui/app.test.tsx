@@ -240,7 +240,7 @@ describe('filtering', () => {
 		ui.press('/dport:53');
 		await ui.frame('1 match');
 		ui.press('x');
-		const text = await ui.frame('match the last valid filter');
+		const text = await ui.frame('the table keeps the last valid filter');
 		const lines = text.split('\n');
 		const promptRow = lines.findIndex((line) => line.startsWith('filter dport:53x'));
 		assert.ok(promptRow > 0);
@@ -250,12 +250,52 @@ describe('filtering', () => {
 			'the caret points at the value',
 		);
 		assert.equal(rowLines(text).length, 1, 'dport:53 still in force');
+		// One state on screen: the header counts and names the filter in force, said once.
+		assert.match(text, /flows 1\/5/);
+		assert.match(text, /filter dport:53(?!x)/);
+		assert.doesNotMatch(text, /no filter|match/);
 		ui.press(keys.enter);
 		await ui.frame('the filter has an error');
 		ui.press(keys.backspace);
 		await ui.frame('  1 match');
 		ui.press(keys.enter);
 		await ui.frame((t) => /flows 1\/5/.test(t) && !t.includes('Enter keeps it'), 'kept');
+	});
+
+	test('an invalid filter before any valid one says the table shows every flow', async () => {
+		const ui = start(flows);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('/dport:x');
+		const text = await ui.frame('the table shows every flow');
+		assert.match(text, /flows 5\/5/);
+		assert.match(text, /no filter/);
+	});
+
+	test('a partial address narrows while typing: src:10.0.1 is 10.0.1.0/24', async () => {
+		const ui = start([...flows, ...manyFlows().slice(0, 3)]);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('/src:10.0.1');
+		const text = await ui.frame('3 match');
+		assert.doesNotMatch(text, /not an IP address/);
+		assert.match(text, /flows 3\/8/);
+	});
+
+	test('arrows and PgDn move the table cursor while the prompt is open, valid or not', async () => {
+		const ui = start(manyFlows());
+		await ui.frame('10.0.1.1:6000');
+		ui.press('/src:10.0.1');
+		await ui.frame('30 match');
+		ui.press(keys.pageDown);
+		const paged = await ui.frame((t) => !ui.cursorLine()?.includes('10.0.1.1:6000'), 'moved');
+		assert.match(paged, /filter src:10\.0\.1/, 'still typing');
+		const after = ui.cursorLine();
+		ui.press('/');
+		await ui.frame('the table keeps the last valid filter');
+		ui.press(keys.down);
+		await ui.frame(() => ui.cursorLine() !== after, 'moved while invalid');
+		ui.press(keys.up);
+		await ui.frame(() => ui.cursorLine() === after, 'back up');
+		assert.match(ui.text(), /filter src:10\.0\.1\/ /, 'the arrows typed nothing');
 	});
 
 	test('Esc clears the filter', async () => {
@@ -488,7 +528,7 @@ describe('views and overlays', () => {
 		const ui = start(flows, {events: true});
 		await ui.frame('10.0.0.5:5005');
 		ui.press('e');
-		await ui.frame('Events, newest last (0 kept; e hides)');
+		await ui.frame('Events, all (0 of 0 kept), newest last');
 		ui.events!.send({
 			type: 'new',
 			flow: makeFlow({id: 50, src: '10.7.7.7', dst: '1.2.3.4', sport: 999}),
@@ -499,7 +539,79 @@ describe('views and overlays', () => {
 		assert.match(text, /\[NEW\] +tcp 10\.7\.7\.7:999 → 1\.2\.3\.4:443 ESTABLISHED/);
 		assert.match(text, /\[DESTROY\] tcp 10\.0\.0\.1:5001 → 8\.8\.8\.8:443/);
 		ui.press('e');
-		await ui.frame((t) => !t.includes('Events, newest last'), 'pane hidden');
+		await ui.frame((t) => !t.includes('Events, all'), 'pane hidden');
+	});
+
+	test('the event pane shows only the events that match the filter, and says so', async () => {
+		const ui = start(flows, {events: true, options: {filter: 'dport:53'}});
+		await ui.frame('flows 1/5');
+		ui.press('e');
+		await ui.frame('Events matching dport:53 (0 of 0 kept)');
+		ui.events!.send({type: 'new', flow: flows[0], time: epoch});
+		ui.events!.send({type: 'update', flow: flows[2], time: epoch});
+		const text = await ui.frame('(1 of 2 kept)');
+		assert.match(text, /\[UPDATE\] +udp 10\.0\.0\.3:5003 → 9\.9\.9\.9:53/);
+		assert.doesNotMatch(text, /\[NEW\]/);
+	});
+
+	test('Tab gives the event pane the keys: it scrolls back, pauses, and End follows again', async () => {
+		const ui = start(flows, {events: true});
+		await ui.frame('10.0.0.5:5005');
+		for (let i = 0; i < 20; i++) {
+			ui.events!.send({
+				type: 'new',
+				flow: makeFlow({id: 200 + i, src: `10.5.0.${i + 1}`, dst: '1.2.3.4', sport: 7000 + i}),
+				time: epoch,
+			});
+		}
+
+		ui.press('\t');
+		const focused = await ui.frame('Tab: table');
+		assert.match(focused, /10\.5\.0\.20:7019/);
+		assert.doesNotMatch(focused, /10\.5\.0\.1:7000/);
+		ui.press(keys.home);
+		const oldest = await ui.frame('10.5.0.1:7000');
+		assert.match(oldest, /paused/);
+		assert.doesNotMatch(oldest, /10\.5\.0\.20:7019/);
+		ui.events!.send({
+			type: 'new',
+			flow: makeFlow({id: 300, src: '10.6.0.1', dst: '1.2.3.4'}),
+			time: epoch,
+		});
+		const waiting = await ui.frame('1 newer below');
+		assert.match(waiting, /10\.5\.0\.1:7000/, 'what is read stays put');
+		assert.equal(ui.cursorLine()?.includes('10.0.0.1:5001'), true, 'the table cursor did not move');
+		ui.press(keys.end);
+		const following = await ui.frame('10.6.0.1');
+		assert.match(following, /newest last/);
+		ui.press('\t');
+		await ui.frame('Tab: scroll');
+		ui.press('j');
+		await ui.frame(() => ui.cursorLine()?.includes('10.0.0.2:5002') === true, 'table has the keys');
+	});
+
+	test('E gives the event pane more of the screen, in steps, and back', async () => {
+		const ui = start(flows, {events: true});
+		await ui.frame('10.0.0.5:5005');
+		const paneLines = (text: string) => {
+			const lines = text.split('\n');
+			const title = lines.findIndex((line) => line.startsWith('Events, all'));
+			const footer = lines.findIndex((line) => line.startsWith('q quit'));
+			return title === -1 ? 0 : footer - title - 1;
+		};
+
+		ui.press('e');
+		const half = paneLines(await ui.frame('Events, all'));
+		ui.press('E');
+		await ui.frame((t) => paneLines(t) > half, 'grown');
+		const most = paneLines(ui.text());
+		ui.press('E');
+		await ui.frame((t) => paneLines(t) < half, 'a third');
+		ui.press('E');
+		await ui.frame((t) => paneLines(t) === half, 'half again');
+		// At 80x24 the pane used to hold four events.
+		assert.ok(half >= 7, `half the screen holds ${half} events`);
+		assert.ok(most >= half + 4, `most of the screen holds ${most} events`);
 	});
 
 	test('the event pane says when no feed was given', async () => {
@@ -645,5 +757,116 @@ describe('general keys', () => {
 		ui.press('R');
 		await ui.frame('re-reading the table');
 		assert.equal(ui.sync.resyncs.length, 1);
+	});
+});
+
+describe('terminal widths', () => {
+	const wide: Flow[] = [
+		makeFlow({
+			id: 1,
+			src: '198.51.100.210',
+			dst: '203.0.113.254',
+			sport: 49_553,
+			dport: 65_535,
+			snat: {address: '192.0.2.201', port: 61_234},
+		}),
+		makeFlow({
+			id: 2,
+			src: '255.255.255.255',
+			dst: '10.200.200.200',
+			sport: 65_535,
+			dport: 8443,
+			dnat: {address: '172.31.255.254', port: 65_000},
+		}),
+		makeFlow({
+			id: 3,
+			src: '100.64.255.255',
+			dst: '192.168.255.255',
+			sport: 40_000,
+			dport: 443,
+			snat: {address: '198.18.255.255', port: 1024},
+			dnat: {address: '169.254.255.255', port: 8080},
+		}),
+	];
+	const known = new Set([
+		'198.51.100.210',
+		'203.0.113.254',
+		'192.0.2.201',
+		'255.255.255.255',
+		'10.200.200.200',
+		'172.31.255.254',
+		'100.64.255.255',
+		'192.168.255.255',
+		'198.18.255.255',
+		'169.254.255.255',
+	]);
+
+	test('every IPv4 address on screen is whole at 60, 80, 132 and 200 columns with counters on', async () => {
+		const ui = start(wide);
+		await ui.frame('198.51.100.210:49553');
+		ui.press('c');
+		await ui.frame('Bytes');
+		const stdout = ui.instance.stdout as unknown as {emit(e: string): void};
+		for (const width of [60, 80, 132, 200]) {
+			Object.defineProperty(stdout, 'columns', {value: width, configurable: true});
+			stdout.emit('resize');
+			const text = await ui.frame(
+				(t) => t.split('\n').some((line) => line.includes('Proto') && line.length === width),
+				`laid out for ${width}`,
+			);
+			const rows = text.split('\n').filter((line) => /^.. tcp /.test(line));
+			assert.equal(rows.length, 3, `${width}: every flow`);
+			assert.doesNotMatch(text, /[\d.]…|…[\d.]/, `${width}: nothing cut in an address`);
+			const quads = [...text.matchAll(/(.?)(\d+(?:\.\d+){2,})(.?)/g)];
+			assert.ok(quads.length >= 6, `${width}: both endpoints of every flow`);
+			for (const [, before, quad, after] of quads) {
+				assert.ok(known.has(quad), `${width}: ${quad} is an address of the flows`);
+				assert.doesNotMatch(before + after, /[\d.]/, `${width}: ${before}${quad}${after}`);
+			}
+
+			for (const line of text.split('\n')) assert.ok(line.length <= width, `${width}: ${line}`);
+			if (width >= 132) {
+				assert.match(text, /S 192\.0\.2\.201:61234/, `${width}: the translated endpoint`);
+				assert.match(text, /D 172\.31\.255\.254:65000/, `${width}: the translated endpoint`);
+			}
+		}
+	});
+
+	test('sorting by a port marks the port in the title and orders rows by it', async () => {
+		const ui = start(flows, {options: {sort: 'dport'}});
+		const text = await ui.frame('Destination:port↑');
+		assert.doesNotMatch(text, /Source↑|Destination↑/);
+		const ports = [...text.matchAll(/^ {3}(?:tcp|udp) +\S+ +\S+:(\d+) /gm)].map((m) =>
+			Number(m[1]),
+		);
+		assert.deepEqual(
+			ports,
+			[...ports].sort((a, b) => a - b),
+		);
+		assert.equal(ports.length, 5);
+	});
+});
+
+describe('status line', () => {
+	test('a delete report stays about ten seconds on the screen clock, then clears', async () => {
+		const ui = start(flows, {options: {confirm: false}});
+		await ui.frame('10.0.0.5:5005');
+		ui.press('x');
+		await ui.frame('deleted 1, log: /var/log/conntop-test.jsonl');
+		ui.clock.advance(9000);
+		// The TTLs count on the same clock: a frame showing 4:51 was drawn 9 s on.
+		const later = await ui.frame((t) => /10\.0\.0\.5:5005.*4:51/.test(t), '9 s on');
+		assert.match(later, /deleted 1, log:/);
+		ui.clock.advance(1000);
+		await ui.frame((t) => !t.includes('deleted 1'), 'the report cleared');
+	});
+
+	test('a plain notice clears after five seconds', async () => {
+		const ui = start(flows);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('R');
+		await ui.frame('re-reading the table');
+		ui.clock.advance(5000);
+		await ui.frame((t) => !t.includes('re-reading the table'), 'the notice cleared');
 	});
 });

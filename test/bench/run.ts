@@ -8,6 +8,7 @@ import {fileURLToPath} from 'node:url';
 import {TestNamespace} from '../helpers/netns.js';
 import {benchDump, fillNamespace, printDumpTable} from './dump.js';
 import {benchEvents, printEventTable} from './events.js';
+import {benchRefresh, printRefreshTable} from './refresh.js';
 import {benchTerminals, printTerminalTable} from './terminal.js';
 
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -25,6 +26,7 @@ function runScript(name: string, env: NodeJS.ProcessEnv = {}): void {
 console.log(`conntop benchmarks, Node ${process.version}, ${new Date().toISOString()}`);
 
 printDumpTable(sizes.map((n) => benchDump(n)));
+printRefreshTable(sizes.map((n) => benchRefresh(n)));
 
 for (const n of sizes) {
 	const ns = TestNamespace.create('benchtty', {acct: false, timestamp: false});

@@ -14,9 +14,9 @@ import {
 	encodeCountRequest,
 	encodeDeleteRequest,
 	encodeDumpRequest,
-	encodeGetRequest,
 	encodeStatsCpuRequest,
 } from './encode.js';
+import {encodeGetBatch} from './encode-get.js';
 import type {CodecError} from './errors.js';
 import {KernelError, errnoName, errorFromErrno} from './kernel-error.js';
 import {readTrackingSettings, type TrackingSettings} from './settings.js';
@@ -157,13 +157,12 @@ export class ConntrackClient {
 		for (let start = 0; start < flows.length; start += rereadBatch) {
 			const batch = flows.slice(start, start + rereadBatch);
 			let base = 0;
-			let answered = 0;
 			await this.request(
 				(seq) => {
-					// `seq` is the first of the batch; the rest follow it.
+					// `seq` is the first of the batch; the rest and the closing request follow it.
 					base = seq;
-					this.seq = (seq + batch.length - 1) >>> 0;
-					return Buffer.concat(batch.map((flow, i) => encodeGetRequest(flow, (seq + i) >>> 0)));
+					this.seq = (seq + batch.length) >>> 0;
+					return encodeGetBatch(batch, seq);
 				},
 				false,
 				{
@@ -174,10 +173,9 @@ export class ConntrackClient {
 				},
 				(errno, seq, done) => {
 					const i = (seq - base) >>> 0;
-					if (i >= batch.length) return;
-					if (errno === C.ENOENT) results[start + i] = 'gone';
-					else if (errno !== 0) results[start + i] = 'unreadable';
-					if (++answered === batch.length) done();
+					if (i === batch.length) done();
+					else if (i < batch.length)
+						results[start + i] = errno === C.ENOENT ? 'gone' : 'unreadable';
 				},
 			);
 		}

@@ -71,7 +71,7 @@ after(() => {
 	if (logDir) rmSync(logDir, {recursive: true, force: true});
 });
 
-test('conntop in tmux shows the table, filters, deletes a flow with x, and gives the terminal back on q', async () => {
+test('conntop in tmux shows the table, filters, deletes a flow with x after asking, and gives the terminal back on q', async () => {
 	const cli = join(repoRoot, 'source/cli.tsx');
 	const log = join(logDir!, 'deleted.jsonl');
 	// CI must be unset or Ink renders non-interactively; the shell keeps the pane open after
@@ -99,6 +99,11 @@ test('conntop in tmux shows the table, filters, deletes a flow with x, and gives
 
 	// The cursor is on the first row: 10.7.0.1 sorts first by source.
 	tmux('send-keys', '-t', session, '-l', 'x');
+	await waitForScreen(
+		(text) => text.includes('Delete tcp 10.7.0.1:41001 → 10.7.0.100:443'),
+		"x's question, with the flow in it",
+	);
+	tmux('send-keys', '-t', session, '-l', 'y');
 	await waitForScreen((text) => text.includes('deleted 1, log: '), 'the delete report');
 	const listed = ns!.conntrack(['-L']);
 	assert.doesNotMatch(listed, /sport=41001/, 'the flow is gone from the kernel');

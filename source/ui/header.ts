@@ -205,7 +205,9 @@ function identityLine(info: HeaderInfo): Item[] {
 		fillItem(count, info.max),
 	];
 	if (info.history && info.history.flows.length > 1) {
-		items.push([{text: sparkline(info.history.flows.slice(-historyWidth)), color: 'green'}]);
+		// Scaled to the table's limit when known: a flat line at the top would say "full".
+		const fill = sparkline(squeeze(info.history.flows, historyWidth), info.max);
+		items.push([{text: fill.padStart(historyWidth), color: 'green'}]);
 	}
 
 	if (info.closed > 0) items.push([{text: `${groupDigits(info.closed)} closed`, dim: true}]);
@@ -215,8 +217,23 @@ function identityLine(info: HeaderInfo): Item[] {
 /** Protocols in the order the header lists them; others follow by name. */
 const protocolOrder = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'dccp', 'udplite', 'gre'];
 
-/** Seconds of history the header's sparklines show (the last minute, at 80 columns a half). */
-const historyWidth = 20;
+/** Columns of the header's sparklines: the last minute, four seconds a column. */
+const historyWidth = 15;
+
+/**
+ * The last minute's seconds as `width` columns, each the mean of its share (4 s at 15), the
+ * newest column last; fewer seconds than that leave fewer columns.
+ */
+function squeeze(values: readonly number[], width: number): number[] {
+	const per = Math.max(1, Math.ceil(60 / width));
+	const out: number[] = [];
+	for (let end = values.length; end > 0 && out.length < width; end -= per) {
+		const slice = values.slice(Math.max(0, end - per), end);
+		out.unshift(slice.reduce((sum, value) => sum + value, 0) / slice.length);
+	}
+
+	return out;
+}
 
 /** The table's byte rate is padded to this many columns, as the events rate is. */
 const bytesWidth = '999.9MB/s'.length;
@@ -258,8 +275,8 @@ function activityLine(info: HeaderInfo): Item[] {
 	}
 
 	if (info.history && info.history.opened.length > 1) {
-		const opened = info.history.opened.slice(-historyWidth);
-		const closed = info.history.closed.slice(-historyWidth);
+		const opened = squeeze(info.history.opened, historyWidth);
+		const closed = squeeze(info.history.closed, historyWidth);
 		// One scale for both, so a minute of churn reads as balanced or not at a glance; padded so
 		// the first minute's growing lines move nothing after them.
 		const top = Math.max(1, ...opened, ...closed);

@@ -1,17 +1,19 @@
 /**
- * Makes media/screenshot.svg from a real frame: conntop runs in tmux on a namespace with real
- * entries (populate.ts plus NAT'd loopback traffic), `tmux capture-pane -e` takes the screen
- * with its colours, and the SGR escapes become SVG text spans.
- *   node --import tsx test/helpers/make-screenshot.ts
+ * Makes media/screenshot.svg and media/detail.svg from real frames: the built conntop runs in
+ * tmux on a namespace with real entries and live traffic, `tmux capture-pane -e` takes the
+ * screen with its colours, and the SGR escapes become SVG text spans.
+ *   npm run build && node --import tsx test/helpers/make-screenshot.ts
  */
-import {spawnSync} from 'node:child_process';
+import {spawnSync, type ChildProcess} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from './netns.js';
-import {populateVariety, runTraffic} from './populate.js';
+import {populateVariety} from './populate.js';
 
-const cli = fileURLToPath(new URL('../../source/cli.tsx', import.meta.url));
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const traffic = fileURLToPath(new URL('steady-traffic.mts', import.meta.url));
 const output = fileURLToPath(new URL('../../media/screenshot.svg', import.meta.url));
+const detailOutput = fileURLToPath(new URL('../../media/detail.svg', import.meta.url));
 const width = 110;
 const height = 30;
 
@@ -137,12 +139,73 @@ export function ansiToSvg(lines: readonly string[], columns: number): string {
 	].join('\n');
 }
 
+/** The pane's screen with its colours. */
+function capture(session: string): string[] {
+	const captured = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', session], {
+		encoding: 'utf8',
+	}).stdout;
+	return captured.replace(/\n$/, '').split('\n');
+}
+
+/** Waits until the plain screen satisfies `accept` (bounded). */
+async function waitForScreen(session: string, accept: (text: string) => boolean): Promise<void> {
+	for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+		const text = spawnSync('tmux', ['capture-pane', '-p', '-t', session], {
+			encoding: 'utf8',
+		}).stdout;
+		if (accept(text)) return;
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+
+	throw new Error('the screen never showed what the screenshot needs');
+}
+
+/**
+ * Two frames of a table with live traffic: a namespace with the populated variety plus two
+ * steady TCP transfers and UDP streams to a peer namespace over a veth pair (so bytes, rates
+ * and sparklines on the picture are real and moving), sorted by rate; then the detail view of
+ * the busiest flow after a minute's half of history.
+ */
 async function main(): Promise<void> {
 	const ns = TestNamespace.create('shot');
+	const peer = TestNamespace.create('shotpeer');
 	const session = `conntop-shot-${process.pid}`;
+	const children: ChildProcess[] = [];
 	try {
+		spawnSync('ip', [
+			'-n',
+			ns.name,
+			'link',
+			'add',
+			'va',
+			'type',
+			'veth',
+			'peer',
+			'name',
+			'vb',
+			'netns',
+			peer.name,
+		]);
+		ns.run('ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'va']);
+		ns.run('ip', ['link', 'set', 'va', 'up']);
+		peer.run('ip', ['addr', 'add', '10.77.0.2/24', 'dev', 'vb']);
+		peer.run('ip', ['link', 'set', 'vb', 'up']);
 		populateVariety(ns);
-		runTraffic(ns, ['tcp', '8092', '3']);
+		children.push(
+			peer.spawn(process.execPath, ['--import', 'tsx', traffic, 'server', '10.77.0.2', '90'], {
+				stdio: 'ignore',
+			}),
+		);
+		for (const rate of ['900', '150']) {
+			children.push(
+				ns.spawn(
+					process.execPath,
+					['--import', 'tsx', traffic, 'client', '10.77.0.2', '80', rate],
+					{stdio: 'ignore'},
+				),
+			);
+		}
+
 		spawnSync('tmux', [
 			'new-session',
 			'-d',
@@ -152,20 +215,26 @@ async function main(): Promise<void> {
 			String(width),
 			'-y',
 			String(height),
-			`env -u CI TERM=xterm-256color ${process.execPath} --import tsx ${cli} --netns ${ns.name} -s state`,
+			`env -u CI TERM=xterm-256color ${process.execPath} ${cli} --netns ${ns.name} -s rate -r`,
 		]);
-		await new Promise((resolve) => setTimeout(resolve, 3500));
+		await waitForScreen(session, (text) => text.includes('10.77.0.2:5001'));
 		spawnSync('tmux', ['send-keys', '-t', session, 'c']);
-		await new Promise((resolve) => setTimeout(resolve, 800));
-		const captured = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', session], {
-			encoding: 'utf8',
-		}).stdout;
-		const lines = captured.replace(/\n$/, '').split('\n');
-		writeFileSync(output, ansiToSvg(lines, width));
+		// Half a minute of history for the sparklines, then the frame.
+		const since = Date.now();
+		await waitForScreen(session, (text) => Date.now() - since > 30_000 && text.includes('Rate'));
+		writeFileSync(output, ansiToSvg(capture(session), width));
 		console.log(`wrote ${output} from a ${width}x${height} frame`);
+
+		// The busiest flow is first: its details, with the byte-rate sparklines.
+		spawnSync('tmux', ['send-keys', '-t', session, 'Enter']);
+		await waitForScreen(session, (text) => text.includes('Sent/s') && text.includes('peak'));
+		writeFileSync(detailOutput, ansiToSvg(capture(session), width));
+		console.log(`wrote ${detailOutput}`);
 	} finally {
 		spawnSync('tmux', ['kill-session', '-t', session]);
+		for (const child of children) child.kill('SIGKILL');
 		ns.remove();
+		peer.remove();
 	}
 }
 

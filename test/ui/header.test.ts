@@ -175,4 +175,38 @@ describe('headerLines', () => {
 	test('a grouped view counts groups and flows', () => {
 		assert.match(lines(info({groups: 7, matched: 1348}))[0], /groups 7 of 1,348 flows/);
 	});
+
+	test('the freshness note says how old the counters are and how often they refresh', () => {
+		const sync = {
+			...new FakeSync().status,
+			lastDump: epoch - 4000,
+			refreshEveryMs: 12_000,
+			lastReread: epoch - 500,
+		};
+		assert.equal(
+			lines(info({sync}))[3],
+			'counters 4s old, refreshed every 12s, rows on screen live, following events',
+		);
+		assert.match(lines(info({sync: {...sync, refreshAuto: false}}))[3], /every 12s \(--resync\)/);
+		assert.match(
+			lines(info({sync: {...sync, refreshEveryMs: undefined, lastReread: undefined}}))[3],
+			/^counters 4s old, background re-read off, following events$/,
+		);
+	});
+
+	test('a minute of churn and fill as sparklines: one scale for new and closed, fill against the limit', () => {
+		const seconds = 60;
+		const opened = Array.from({length: seconds}, (_, i) => (i < 56 ? 0 : 40));
+		const closed = Array.from({length: seconds}, () => 10);
+		const flows = Array.from({length: seconds}, () => 131_072);
+		const [first, second] = headerLines(
+			info({bytesPerSecond: 1_500_000, history: {flows, opened, closed}}),
+			200,
+		);
+		const line = text(second);
+		assert.match(line, /1\.5MB\/s/);
+		assert.match(line, /new ▁{14}█ closed ▃{15}/, line);
+		// Half the limit draws a middle block, not a full one.
+		assert.match(text(first), / ▅{15}$|▄{15}$/, text(first));
+	});
 });

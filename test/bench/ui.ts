@@ -29,6 +29,7 @@ const terminals = [
 class QuietSync extends EventEmitter {
 	status = {resyncs: 0, eventsDown: false, skipped: 0};
 	async resync() {}
+	watch() {}
 }
 
 const options: TuiOptions = {
@@ -191,6 +192,19 @@ async function keys(table: FlowTable) {
 		{name: 'r (reverse)', key: 'r'},
 		{name: 'a filter character (text search)', before: ['/'], key: 'd', after: ['\u001B']},
 		{name: 'a filter character (port term)', before: ['/dport:44'], key: '3', after: ['\u001B']},
+		// Right after a filter changes, and with an invalid one held: once 380-760 ms (issue 14).
+		{
+			name: 'PgDn after committing src:10.0.3',
+			before: ['/', 'src:10.0.3', '\r'],
+			key: '\u001B[6~',
+			after: ['/', '\u001B'],
+		},
+		{
+			name: 'PgDn, prompt holds src:10.0.3/ (bad)',
+			before: ['/', 'src:10.0.3/'],
+			key: '\u001B[6~',
+			after: ['\u001B'],
+		},
 		{name: 'g (group by / ungroup)', key: 'g'},
 		{name: 'Enter (details)', key: '\r', after: ['\u001B']},
 	];

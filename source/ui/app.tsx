@@ -334,7 +334,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const onScreen = flowRows.filter((row) => !row.closed).map((row) => row.flow);
 	if (state.overlay?.kind === 'detail') {
 		const open = deps.table.row(state.overlay.key, at);
-		if (open && !open.closed) onScreen.push(open.flow);
+		if (open && !open.closed && !onScreen.includes(open.flow)) onScreen.push(open.flow);
 	}
 
 	watched.current = onScreen;

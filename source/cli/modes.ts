@@ -21,6 +21,7 @@ import {
 	formatFlowRow,
 	formatGroupRow,
 	formatHeaderLine,
+	widestEndpoint,
 } from '../ui/columns.js';
 import {csvHeader, csvRow} from './csv.js';
 import {eventToJson, flowToJson} from './flow-json.js';
@@ -134,7 +135,11 @@ export async function runOnce(client: ConntrackClient, options: OnceOptions): Pr
 		await writeLines([csvHeader(), ...page.rows.map((row) => csvRow(flowToJson(row.flow)))]);
 	} else {
 		const counters = page.rows.some((row) => row.flow.counters !== undefined);
-		const columns = chooseColumns(options.width, {counters, tags: false});
+		const columns = chooseColumns(options.width, {
+			counters,
+			tags: false,
+			endpoints: widestEndpoint(page.rows),
+		});
 		await writeLines([
 			formatHeaderLine(columns, options.width, {
 				column: options.sort,

@@ -1,6 +1,6 @@
 /**
  * Table layout, without Ink: which columns fit a width, how wide each is, and each row as one
- * pre-formatted string (FINDINGS: one <Text> per row is 2-2.5x cheaper than a Box of cells).
+ * pre-formatted string (one <Text> per row measured 2-2.5x cheaper than a Box of cells).
  * The CLI's `--once` output prints the same strings.
  */
 import type {FlowRow} from '../model/table.js';
@@ -9,13 +9,15 @@ import type {SortColumn} from '../model/sort-keys.js';
 import {formatBytes, formatCount, formatRate, formatTtl} from '../model/format.js';
 import {
 	endpointCell,
+	endpointText,
 	hasPorts,
 	isOffloaded,
 	natLetters,
 	natTarget,
-	stateLabel,
+	stateCell,
 	type NameResolver,
 } from './flow-cells.js';
+import {cellMarks, flowMarks} from './row-marks.js';
 import {groupDigits, padCell, shortenMiddle} from './text.js';
 
 /** Every column a flow or group table can show. */
@@ -45,6 +47,8 @@ export interface Column {
 	readonly align: 'left' | 'right';
 	/** Sort keys (SortColumn or GroupSortColumn) this column shows the arrow for. */
 	readonly sorts: readonly string[];
+	/** A title for some of those sort keys, saying which part of the cell is sorted. */
+	readonly sortTitles?: Readonly<Record<string, string>>;
 }
 
 interface Spec {
@@ -52,6 +56,7 @@ interface Spec {
 	readonly title: string;
 	readonly align: 'left' | 'right';
 	readonly sorts: readonly string[];
+	readonly sortTitles?: Readonly<Record<string, string>>;
 	/** Fixed width, or the width a flexible column asks for before it grows or shrinks. */
 	readonly pref: number;
 	/** Flexible columns only: how far they shrink and grow. */
@@ -59,9 +64,17 @@ interface Spec {
 	readonly max?: number;
 }
 
-// An IPv4 endpoint with a port is at most 21 columns; an IPv6 one 47.
-const endpointPref = 21;
-const endpointMax = 47;
+/** The widest IPv4 endpoint, `255.255.255.255:65535`: an address column never goes below it. */
+export const ipv4EndpointWidth = 21;
+
+/** The widest IPv6 endpoint, `[ffff:…:ffff]:65535` with all eight groups written out. */
+export const ipv6EndpointWidth = 47;
+
+/** A narrow State column fits the `shortStates` names. */
+const narrowStateWidth = 6;
+
+/** A narrow TTL column fits `23:59:59`, and days as `4d23h`. */
+const narrowTtlWidth = 8;
 
 const specs: Readonly<Record<ColumnId, Spec>> = {
 	tag: {id: 'tag', title: '', align: 'left', sorts: [], pref: 2},
@@ -71,27 +84,26 @@ const specs: Readonly<Record<ColumnId, Spec>> = {
 		title: 'Source',
 		align: 'left',
 		sorts: ['src', 'sport'],
-		pref: endpointPref,
-		min: 12,
-		max: endpointMax,
+		sortTitles: {sport: 'Source:port'},
+		pref: ipv4EndpointWidth,
+		max: ipv6EndpointWidth,
 	},
 	dst: {
 		id: 'dst',
 		title: 'Destination',
 		align: 'left',
 		sorts: ['dst', 'dport'],
-		pref: endpointPref,
-		min: 12,
-		max: endpointMax,
+		sortTitles: {dport: 'Destination:port'},
+		pref: ipv4EndpointWidth,
+		max: ipv6EndpointWidth,
 	},
 	nat: {
 		id: 'nat',
 		title: 'NAT',
 		align: 'left',
 		sorts: ['nat'],
-		pref: endpointPref + 2,
-		min: endpointPref + 2,
-		max: endpointMax + 2,
+		pref: ipv4EndpointWidth + 2,
+		max: ipv6EndpointWidth + 2,
 	},
 	natKind: {id: 'natKind', title: 'N', align: 'left', sorts: ['nat'], pref: 1},
 	state: {id: 'state', title: 'State', align: 'left', sorts: ['state'], pref: 11},
@@ -127,13 +139,15 @@ const groupDisplayOrder: readonly ColumnId[] = ['key', 'count', 'bytes', 'rate',
 
 /** What to show besides the columns every width gets. */
 export interface ColumnOptions {
-	/**
-	 * Byte and rate columns (the `c` key), shown even at 80 columns by narrowing the address
-	 * columns; packets join when there is room. Default false, as in iptstate.
-	 */
+	/** Byte, rate and packet columns (the `c` key). Default false, as in iptstate. */
 	readonly counters?: boolean;
 	/** The two-character mark column (tag, new/closed/offload). Default true. */
 	readonly tags?: boolean;
+	/**
+	 * The widest numeric endpoint the rows will show (`widestEndpoint`). Address columns ask
+	 * for this much, at least `ipv4EndpointWidth`; IPv6 rows make it larger.
+	 */
+	readonly endpoints?: number;
 }
 
 interface Placed {
@@ -197,38 +211,171 @@ function finish(placed: readonly Placed[], order: readonly ColumnId[]): Column[]
 			width,
 			align: spec.align,
 			sorts: spec.sorts,
+			sortTitles: spec.sortTitles,
 		}));
+}
+
+/** Flow columns being fitted: id to width. */
+type Draft = Map<ColumnId, number>;
+
+/** One way to make the flow table narrower. */
+interface Step {
+	/** A narrowing step may be taken back afterwards when its room is there. */
+	readonly narrows?: boolean;
+	readonly apply: (draft: Draft) => void;
+}
+
+function drop(id: ColumnId): Step {
+	return {apply: (draft) => draft.delete(id)};
+}
+
+function narrow(id: ColumnId, width: number): Step {
+	return {
+		narrows: true,
+		apply(draft) {
+			if (draft.has(id)) draft.set(id, width);
+		},
+	};
+}
+
+/**
+ * Ways to make room, in the order they are taken (the least useful column first, as htop and
+ * bandwhich do); addresses come after all of them.
+ */
+const flowSteps: readonly Step[] = [
+	drop('zone'),
+	drop('ctmark'),
+	drop('age'),
+	drop('packets'),
+	narrow('state', narrowStateWidth),
+	{
+		narrows: true,
+		apply(draft) {
+			if (!draft.delete('nat')) return;
+			draft.set('natKind', specs.natKind.pref);
+		},
+	},
+	narrow('ttl', narrowTtlWidth),
+	drop('ttl'),
+	drop('bytes'),
+	drop('rate'),
+	drop('natKind'),
+];
+
+/** What an IPv4-only table cannot do without: below their sum, addresses would be cut. */
+const lastResortSteps: readonly Step[] = [drop('state'), drop('proto'), drop('tag')];
+
+function draftWidth(draft: Draft): number {
+	let sum = Math.max(0, draft.size - 1);
+	for (const width of draft.values()) sum += width;
+	return sum;
+}
+
+function fullDraft(counters: boolean, tags: boolean, endpoints: number): Draft {
+	const draft: Draft = new Map();
+	for (const id of flowDisplayOrder) {
+		if (id === 'natKind' || (id === 'tag' && !tags)) continue;
+		if (!counters && (id === 'bytes' || id === 'rate' || id === 'packets')) continue;
+		const endpoint = id === 'src' || id === 'dst' ? endpoints : id === 'nat' ? endpoints + 2 : 0;
+		draft.set(id, Math.max(specs[id].pref, endpoint));
+	}
+
+	return draft;
+}
+
+/** Both address columns at most `target` wide, sharing what the other columns leave. */
+function fitAddresses(draft: Draft, width: number, target: number): void {
+	const room = width - (draftWidth(draft) - draft.get('src')! - draft.get('dst')!);
+	const src = Math.max(1, Math.min(target, Math.ceil(room / 2)));
+	draft.set('src', src);
+	draft.set('dst', Math.max(1, Math.min(target, room - src)));
 }
 
 /**
  * The flow columns for a terminal `width` columns wide, in display order, with their widths.
- * Mark, protocol, source, destination, state and TTL are always there (the address columns
- * narrow down to 12 before anything else goes; below ~60 columns rows get cut); with
- * `counters`, bytes and rate too. Then, while they fit: NAT target (else a one-letter NAT
- * kind), packets (with `counters`), age, conntrack mark, zone. What is left widens the
- * address columns (IPv6 endpoints need up to 47).
+ * An IPv4 address is never cut: the address columns stay at least `ipv4EndpointWidth` wide
+ * and other columns make room, in this fixed order, until the rest fits:
+ *
+ * 1. Zone, then Mark, then Age, then Pkts go.
+ * 2. State narrows to short names (`ESTAB`).
+ * 3. The NAT column (the translated address:port) becomes its one-letter kind (`N`: S/D/B).
+ * 4. TTL narrows (days as `4d23h`), then goes; then Bytes, then Rate; then the NAT letter.
+ *
+ * Narrowings from steps 2-4 are taken back afterwards, the latest first, while they fit.
+ * From 60 columns that leaves mark, protocol, both addresses and a short state. Wider IPv6
+ * endpoints (`endpoints`) ask for their full width through the same steps; when they still do
+ * not fit, they share what is left, never under the IPv4 width, and lose their middle (`…`).
+ * Only below that (43 columns for two addresses, in `--once --width`) do State, Proto and
+ * the mark column go, and at last any address is shortened in the middle. Spare columns
+ * widen the address and NAT columns, up to a whole IPv6 endpoint, for DNS names.
  */
 export function chooseColumns(width: number, options: ColumnOptions = {}): Column[] {
 	const {counters = false, tags = true} = options;
-	const mandatory: ColumnId[] = ['proto', 'src', 'dst', 'state', 'ttl'];
-	if (tags) mandatory.unshift('tag');
-	const placed: Placed[] = mandatory.map((id) => ({spec: specs[id], width: specs[id].pref}));
-	if (counters) {
-		for (const id of ['bytes', 'rate'] as const) {
-			const spec = specs[id];
-			const trial = [...placed, {spec, width: spec.pref}];
-			shrink(trial, width);
-			if (used(trial) <= width) placed.push({spec, width: spec.pref});
+	const endpoints = Math.min(
+		ipv6EndpointWidth,
+		Math.max(ipv4EndpointWidth, options.endpoints ?? ipv4EndpointWidth),
+	);
+	const build = (taken: ReadonlySet<Step>): Draft => {
+		const draft = fullDraft(counters, tags, endpoints);
+		for (const step of [...flowSteps, ...lastResortSteps]) if (taken.has(step)) step.apply(draft);
+		return draft;
+	};
+
+	const taken = new Set<Step>();
+	let draft = build(taken);
+	for (const step of flowSteps) {
+		if (draftWidth(draft) <= width) break;
+		taken.add(step);
+		draft = build(taken);
+	}
+
+	if (draftWidth(draft) <= width) {
+		for (const step of [...flowSteps].reverse()) {
+			if (!step.narrows || !taken.has(step)) continue;
+			taken.delete(step);
+			const trial = build(taken);
+			if (draftWidth(trial) <= width) draft = trial;
+			else taken.add(step);
+		}
+	} else {
+		fitAddresses(draft, width, endpoints);
+		if (draft.get('dst')! < ipv4EndpointWidth) {
+			draft.set('src', ipv4EndpointWidth);
+			draft.set('dst', ipv4EndpointWidth);
+			for (const step of lastResortSteps) {
+				if (draftWidth(draft) <= width) break;
+				step.apply(draft);
+			}
+
+			if (draftWidth(draft) > width) fitAddresses(draft, width, ipv4EndpointWidth);
 		}
 	}
 
-	shrink(placed, width);
-	if (!tryAdd(placed, 'nat', width)) tryAdd(placed, 'natKind', width);
-	if (counters) tryAdd(placed, 'packets', width);
-	for (const id of ['age', 'ctmark', 'zone'] as const) tryAdd(placed, id, width);
-	shrink(placed, width);
+	const placed: Placed[] = [...draft].map(([id, w]) => ({spec: specs[id], width: w}));
 	grow(placed, width);
 	return finish(placed, flowDisplayOrder);
+}
+
+/**
+ * The widest endpoint `rows` show as numbers (source, destination, NAT target, each with its
+ * port), for `ColumnOptions.endpoints`. DNS names are left out: they are shortened from the
+ * middle to the room there is, rather than pushing columns out.
+ */
+export function widestEndpoint(rows: readonly FlowRow[]): number {
+	let widest = 0;
+	for (const {flow} of rows) {
+		const ports = hasPorts(flow.protonum);
+		const {src, dst, sport, dport} = flow.original;
+		widest = Math.max(
+			widest,
+			endpointText(src, sport, ports).length,
+			endpointText(dst, dport, ports).length,
+		);
+		const target = natTarget(flow);
+		if (target) widest = Math.max(widest, endpointText(target.address, target.port, ports).length);
+	}
+
+	return widest;
 }
 
 const groupTitles: Readonly<Record<GroupBy, string>> = {
@@ -275,7 +422,8 @@ function joinCells(columns: readonly Column[], cells: readonly string[], width: 
 
 /**
  * The title line of `columns`, exactly `width` columns wide; the sorted column's title gets
- * an arrow (`↑` ascending, `↓` descending, as k9s marks it).
+ * an arrow (`↑` ascending, `↓` descending, as k9s marks it), and says `:port` when the port
+ * in an address column is what is sorted.
  */
 export function formatHeaderLine(
 	columns: readonly Column[],
@@ -284,7 +432,8 @@ export function formatHeaderLine(
 ): string {
 	const titles = columns.map((column) => {
 		if (!sort || !column.sorts.includes(sort.column)) return column.title;
-		return column.title + (sort.reverse ? '↓' : '↑');
+		const title = column.sortTitles?.[sort.column] ?? column.title;
+		return title + (sort.reverse ? '↓' : '↑');
 	});
 	return joinCells(columns, titles, width);
 }
@@ -303,8 +452,22 @@ const protoShort: Readonly<Record<string, string>> = {icmpv6: 'icmp6', udplite: 
 
 function markCell(row: FlowRow, options: FlowRowOptions): string {
 	const gone = row.closed || options.removed === true;
-	const second = gone ? '-' : row.isNew ? '+' : isOffloaded(row.flow) ? 'o' : ' ';
-	return (options.tagged ? '*' : ' ') + second;
+	const second = gone
+		? flowMarks.closed.text
+		: row.isNew
+			? flowMarks.new.text
+			: isOffloaded(row.flow)
+				? flowMarks.offloaded.text
+				: ' ';
+	return (options.tagged ? flowMarks.tagged.text : ' ') + second;
+}
+
+/** `formatTtl` in `width` columns: days lose their minutes and seconds (`4d23h`). */
+function ttlCell(seconds: number, width: number): string {
+	const full = formatTtl(seconds);
+	if (full.length <= width) return full;
+	const hours = Math.floor(seconds / 3600);
+	return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
 }
 
 function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOptions): string {
@@ -333,19 +496,19 @@ function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOpt
 		}
 
 		case 'state':
-			return stateLabel(flow);
+			return stateCell(flow, width);
 		case 'ttl':
-			return row.closed ? 'closed' : options.removed ? 'deleted' : formatTtl(row.ttl);
+			return row.closed ? 'closed' : options.removed ? 'deleted' : ttlCell(row.ttl, width);
 		case 'bytes': {
 			const c = flow.counters;
-			return c ? formatBytes(c.original.bytes + c.reply.bytes) : '-';
+			return c ? formatBytes(c.original.bytes + c.reply.bytes) : cellMarks.noCounters.text;
 		}
 
 		case 'rate':
-			return flow.counters ? formatRate(row.bytesPerSecond) : '-';
+			return flow.counters ? formatRate(row.bytesPerSecond) : cellMarks.noCounters.text;
 		case 'packets': {
 			const c = flow.counters;
-			return c ? formatCount(c.original.packets + c.reply.packets) : '-';
+			return c ? formatCount(c.original.packets + c.reply.packets) : cellMarks.noCounters.text;
 		}
 
 		case 'age':
@@ -361,9 +524,9 @@ function flowCell(id: ColumnId, row: FlowRow, width: number, options: FlowRowOpt
 
 /**
  * One flow as a line exactly `width` columns wide (padded with spaces, so a highlighted row
- * spans the screen; trim it for plain output). The mark column shows `*` for a tagged flow,
- * then `+` new, `-` closed (or deleted, with `deleted` for its TTL) or `o` offloaded. Bytes, rate and packets are `-` without counters
- * (accounting off).
+ * spans the screen; trim it for plain output). Its marks come from `row-marks.ts`: the mark
+ * column shows `*` for a tagged flow, then `+` new, `-` closed (or deleted, with `deleted`
+ * for its TTL) or `o` offloaded; bytes, rate and packets are `-` without counters.
  */
 export function formatFlowRow(
 	row: FlowRow,

@@ -6,7 +6,10 @@
 import type {Address, Flow, NatKind} from '../flow.js';
 import {formatAddress} from '../model/format.js';
 import {natKindOf, status} from '../model/names.js';
-import {shortenMiddle, textWidth} from './text.js';
+import {natMarks, shortStates, stateTones, type Tone} from './row-marks.js';
+import {shortenMiddle, textWidth, truncateEnd} from './text.js';
+
+export type {Tone} from './row-marks.js';
 
 /** Looks up a cached reverse-DNS name for an address string; undefined when none (yet). */
 export type NameResolver = (address: string) => string | undefined;
@@ -76,40 +79,26 @@ export function stateLabel(flow: Flow): string {
 	return (flow.status & status.assured) === 0 ? 'REPLIED' : 'ASSURED';
 }
 
-/** An Ink colour name. */
-export type Tone = 'green' | 'yellow' | 'gray' | 'magenta' | 'red' | 'cyan' | undefined;
+/**
+ * `stateLabel` in at most `width` columns: a narrow State column gets the short names of
+ * `shortStates` (`ESTAB`), and anything still too long is cut with an ellipsis.
+ */
+export function stateCell(flow: Flow, width: number): string {
+	const label = stateLabel(flow);
+	if (textWidth(label) <= width) return label;
+	return truncateEnd(shortStates[label] ?? label, width);
+}
+
+const toneOf = new Map<string, Tone>(
+	stateTones.flatMap(({tone, states}) => states.map((state): [string, Tone] => [state, tone])),
+);
 
 /**
- * The colour of a state label: established traffic green, handshakes yellow, closing gray,
- * unanswered magenta; undefined for the rest (the terminal's default colour).
+ * The colour of a state label (from `stateTones`): established traffic green, handshakes
+ * yellow, closing gray, unanswered magenta; undefined for the rest (the terminal's default).
  */
 export function stateTone(label: string): Tone {
-	switch (label) {
-		case 'ESTABLISHED':
-		case 'ASSURED':
-		case 'OPEN':
-			return 'green';
-		case 'SYN_SENT':
-		case 'SYN_RECV':
-		case 'SYN_SENT2':
-		case 'COOKIE_WAIT':
-		case 'COOKIE_ECHOED':
-		case 'REQUEST':
-		case 'RESPOND':
-			return 'yellow';
-		case 'TIME_WAIT':
-		case 'CLOSE':
-		case 'CLOSE_WAIT':
-		case 'FIN_WAIT':
-		case 'LAST_ACK':
-		case 'CLOSED':
-		case 'TIMEWAIT':
-			return 'gray';
-		case 'UNREPLIED':
-			return 'magenta';
-		default:
-			return undefined;
-	}
+	return toneOf.get(label);
 }
 
 /** Where a NATed flow really goes (or really comes from), and which way it is translated. */
@@ -133,9 +122,9 @@ export function natTarget(flow: Flow): NatTarget | undefined {
 		: {kind, address: reply.src, port: reply.sport};
 }
 
-/** One letter per NAT kind, for narrow screens: S, D, B (both). */
+/** One letter per NAT kind, for narrow screens: S, D, B (both), from `natMarks`. */
 export const natLetters: Readonly<Record<Exclude<NatKind, null>, string>> = {
-	snat: 'S',
-	dnat: 'D',
-	both: 'B',
+	snat: natMarks.snat.text,
+	dnat: natMarks.dnat.text,
+	both: natMarks.both.text,
 };

@@ -7,6 +7,8 @@ import {
 	formatFlowRow,
 	formatGroupRow,
 	formatHeaderLine,
+	ipv4EndpointWidth,
+	widestEndpoint,
 	type Column,
 } from '../../source/ui/columns.js';
 import {endpointCell} from '../../source/ui/flow-cells.js';
@@ -38,10 +40,69 @@ describe('chooseColumns', () => {
 		assert.equal(ids(chooseColumns(100)), 'tag proto src dst nat state ttl');
 	});
 
-	test('the counters option shows bytes and rate even at 80 columns by narrowing addresses', () => {
+	test('the counters option shows bytes and rate at 80 columns, short of TTL and a narrow state', () => {
 		const columns = chooseColumns(80, {counters: true});
-		assert.equal(ids(columns), 'tag proto src dst state ttl bytes rate');
+		assert.equal(ids(columns), 'tag proto src dst natKind state bytes rate');
+		assert.equal(columns.find((c) => c.id === 'state')!.width, 6);
 		assert.ok(used(columns) <= 80);
+	});
+
+	test('60 columns keep the mark, protocol, both whole addresses and a short state', () => {
+		for (const counters of [false, true]) {
+			const columns = chooseColumns(60, {counters});
+			assert.equal(ids(columns), 'tag proto src dst state');
+			assert.ok(columns.every((c) => c.id !== 'src' || c.width >= ipv4EndpointWidth));
+		}
+	});
+
+	test('address columns never go under the IPv4 width from 60 columns up', () => {
+		for (let width = 60; width <= 240; width++) {
+			for (const counters of [false, true]) {
+				for (const endpoints of [undefined, 30, 47]) {
+					const columns = chooseColumns(width, {counters, endpoints});
+					for (const id of ['src', 'dst'] as const) {
+						const column = columns.find((c) => c.id === id)!;
+						assert.ok(column.width >= ipv4EndpointWidth, `${width} ${counters} ${id}`);
+					}
+
+					assert.ok(used(columns) <= width, `${width} ${counters} ${endpoints}`);
+				}
+			}
+		}
+	});
+
+	test('columns go in the documented order: zone, mark, age, packets, NAT endpoint, TTL, bytes, rate, NAT letter', () => {
+		const order = ['zone', 'ctmark', 'age', 'packets', 'nat', 'ttl', 'bytes', 'rate', 'natKind'];
+		for (let width = 60; width <= 240; width++) {
+			for (const counters of [false, true]) {
+				const shown = new Set(chooseColumns(width, {counters}).map((c) => c.id as string));
+				// The NAT letter is there whenever the whole NAT endpoint is.
+				if (shown.has('nat')) shown.add('natKind');
+				const steps = counters
+					? order
+					: order.filter((id) => !['bytes', 'rate', 'packets'].includes(id));
+				for (let i = 0; i < steps.length; i++) {
+					if (shown.has(steps[i])) continue;
+					const kept = steps.slice(0, i).filter((id) => shown.has(id));
+					assert.deepEqual(kept, [], `${width} ${counters}: ${steps[i]} went before ${kept}`);
+				}
+			}
+		}
+	});
+
+	test('IPv6 endpoints take room from other columns, and share it when it runs out', () => {
+		const wide = chooseColumns(132, {endpoints: 39});
+		assert.equal(ids(wide), 'tag proto src dst natKind state ttl');
+		assert.ok(wide.find((c) => c.id === 'src')!.width >= 39);
+		const narrow = chooseColumns(80, {endpoints: 39});
+		assert.equal(ids(narrow), 'tag proto src dst state');
+		assert.equal(used(narrow), 80);
+	});
+
+	test('below the room for two IPv4 addresses, state, protocol and mark go first', () => {
+		assert.equal(ids(chooseColumns(48, {tags: false})), 'src dst');
+		assert.equal(ids(chooseColumns(55, {tags: false})), 'proto src dst');
+		assert.ok(used(chooseColumns(30)) <= 30);
 	});
 
 	test('a wide terminal shows every column and widens the addresses for IPv6', () => {
@@ -76,8 +137,17 @@ describe('formatHeaderLine', () => {
 		const columns = chooseColumns(80);
 		const line = formatHeaderLine(columns, 80, {column: 'dport', reverse: true});
 		assert.equal(textWidth(line), 80);
-		assert.match(line, /Destination↓/);
+		assert.match(line, /Destination:port↓/);
 		assert.match(formatHeaderLine(columns, 80, {column: 'ttl', reverse: false}), /TTL↑/);
+	});
+
+	test('the arrow says whether an address column is sorted by address or by port', () => {
+		const columns = chooseColumns(80);
+		const header = (column: 'src' | 'sport' | 'dst') =>
+			formatHeaderLine(columns, 80, {column, reverse: false});
+		assert.match(header('src'), / Source↑ +Destination /);
+		assert.match(header('sport'), / Source:port↑ +Destination /);
+		assert.match(header('dst'), / Source +Destination↑ /);
 	});
 });
 
@@ -145,6 +215,130 @@ describe('formatFlowRow', () => {
 		const line = formatFlowRow(firstRow(table)[0], chooseColumns(80), 80);
 		assert.match(line, /^ - /);
 		assert.match(line, /closed$/);
+	});
+});
+
+/** Every dotted quad in `text`, with what touches it on both sides. */
+function dottedQuads(text: string): Array<{quad: string; before: string; after: string}> {
+	return [...text.matchAll(/(.?)(\d+(?:\.\d+){3})(.?)/g)].map((m) => ({
+		before: m[1],
+		quad: m[2],
+		after: m[3],
+	}));
+}
+
+describe('whole addresses', () => {
+	const flows = [
+		makeFlow({
+			id: 1,
+			src: '198.51.100.210',
+			dst: '203.0.113.254',
+			sport: 49_553,
+			dport: 65_535,
+			snat: {address: '192.0.2.201', port: 61_234},
+		}),
+		makeFlow({
+			id: 2,
+			src: '255.255.255.255',
+			dst: '10.200.200.200',
+			sport: 65_535,
+			dport: 8443,
+			dnat: {address: '172.31.255.254', port: 65_000},
+			state: 'TIME_WAIT',
+		}),
+		makeFlow({id: 3, proto: 'icmp', src: '100.64.255.255', dst: '192.168.255.255'}),
+	];
+	const known = new Set([
+		'198.51.100.210',
+		'203.0.113.254',
+		'192.0.2.201',
+		'255.255.255.255',
+		'10.200.200.200',
+		'172.31.255.254',
+		'100.64.255.255',
+		'192.168.255.255',
+	]);
+
+	test('every IPv4 address in a row is whole at 60, 80, 132 and 200 columns, counters or not', () => {
+		const table = tableWith(flows, epoch);
+		const rows = firstRow(table);
+		for (const width of [60, 80, 132, 200]) {
+			for (const counters of [false, true]) {
+				const columns = chooseColumns(width, {counters, endpoints: widestEndpoint(rows)});
+				const lines = rows.map((row) => formatFlowRow(row, columns, width));
+				const quads = dottedQuads(lines.join('\n'));
+				assert.ok(quads.length >= 6, `${width}: both endpoints of every row`);
+				for (const {quad, before, after} of quads) {
+					assert.ok(known.has(quad), `${width} ${counters}: ${quad} is a flow's address`);
+					assert.doesNotMatch(before + after, /[\d.…]/, `${width}: ${before}${quad}${after}`);
+				}
+
+				for (const line of lines) assert.equal(textWidth(line), width);
+			}
+		}
+	});
+
+	test('the translated endpoint is shown whole when there is room, its letter when not', () => {
+		const table = tableWith(flows, epoch);
+		const rows = firstRow(table);
+		const at = (width: number) =>
+			rows.map((row) => formatFlowRow(row, chooseColumns(width), width)).join('\n');
+		assert.match(at(100), /S 192\.0\.2\.201:61234/);
+		assert.match(at(100), /D 172\.31\.255\.254:65000/);
+		assert.doesNotMatch(at(80), /192\.0\.2\.201/);
+		assert.match(at(80), /:65535 +S ESTABLISHED/);
+	});
+
+	test('a narrow state column shows short state names', () => {
+		const table = tableWith(flows, epoch);
+		const text = firstRow(table)
+			.map((row) => formatFlowRow(row, chooseColumns(60), 60))
+			.join('\n');
+		assert.match(text, / ESTAB *$/m);
+		assert.match(text, / TIME_W *$/m);
+	});
+
+	test('widestEndpoint measures addresses with ports, NAT targets included', () => {
+		const table = tableWith(
+			[
+				makeFlow({id: 1, src: '10.0.0.1', dst: '10.0.0.2', sport: 1, dport: 2}),
+				makeFlow({
+					id: 2,
+					src: '2001:db8::1',
+					dst: '2001:db8::2',
+					dnat: {address: '2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff', port: 443},
+				}),
+			],
+			epoch,
+		);
+		const rows = firstRow(table);
+		assert.equal(widestEndpoint(rows.slice(0, 1)), '10.0.0.1:1'.length);
+		assert.equal(widestEndpoint(rows), '[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:443'.length);
+	});
+
+	test('an IPv6 endpoint that does not fit loses its middle; IPv4 ones beside it stay whole', () => {
+		const table = tableWith(
+			[
+				makeFlow({id: 1, src: '198.51.100.210', dst: '203.0.113.254', sport: 49_553}),
+				makeFlow({
+					id: 2,
+					src: '2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff',
+					dst: '2001:db8::2',
+					sport: 50_000,
+				}),
+			],
+			epoch,
+		);
+		const rows = firstRow(table);
+		const columns = chooseColumns(80, {endpoints: widestEndpoint(rows)});
+		const [v4, v6] = rows.map((row) => formatFlowRow(row, columns, 80));
+		assert.match(v4, /198\.51\.100\.210:49553 +203\.0\.113\.254:443 /);
+		assert.match(v6, /\[2001:db8:[\da-f:]*…[\da-f:]*:ffff\]:50000 +\[2001:db8::2\]:443 /);
+		const roomy = chooseColumns(132, {endpoints: widestEndpoint(rows)});
+		assert.match(
+			formatFlowRow(rows[1], roomy, 132),
+			/\[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff\]:50000/,
+		);
 	});
 });
 

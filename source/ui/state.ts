@@ -49,9 +49,9 @@ export type Overlay =
 export interface Message {
 	readonly text: string;
 	readonly tone: 'info' | 'warning' | 'error';
-	/** When it was set (ms); non-sticky messages fade after a few seconds. */
+	/** When it was set (ms); messages fade after a few seconds. */
 	readonly time: number;
-	/** Kept until the next message (delete reports, errors). */
+	/** Kept longer (delete reports, errors): about ten seconds instead of five. */
 	readonly sticky: boolean;
 }
 

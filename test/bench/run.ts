@@ -44,6 +44,8 @@ printEventTable([
 	await benchEvents(30_000, 30_000),
 ]);
 
+runScript('remote.ts');
+
 console.log('\nModel (pure table, synthetic flows)');
 runScript('model.ts');
 console.log('\nTUI on a fake terminal (synthetic flows, CI unset)');

@@ -16,7 +16,7 @@
  * Needs root, `ip`, `nft`, `conntrack`, `sshd` (openssh-server), `ssh` and `ssh-keygen`; fails
  * with the reason when one is missing.
  */
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {spawnSync, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {
 	chmodSync,
@@ -30,8 +30,12 @@ import {
 } from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {TestNamespace} from './netns.js';
 import {waitFor} from './ui-flows.js';
+
+/** The built binary (`npm run build`), as the package's bin runs it. */
+export const conntopBinary = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 /** Where Debian's openssh-server puts the daemon; sshd re-execs itself and wants a full path. */
 const sshdPath = '/usr/sbin/sshd';
@@ -168,6 +172,37 @@ export class SshRouter {
 			],
 			{encoding: 'utf8', timeout: 30_000, maxBuffer: 256 * 1024 * 1024},
 		);
+		return {status: result.status, stdout: result.stdout, stderr: result.stderr};
+	}
+
+	/**
+	 * The argv that runs the built conntop in the client namespace against the router:
+	 * `--ssh target --ssh-config config`, then `args`.
+	 */
+	conntopArgv(args: readonly string[], target = this.target(), config = this.config): string[] {
+		return [
+			'ip',
+			'netns',
+			'exec',
+			this.client.name,
+			process.execPath,
+			conntopBinary,
+			'--ssh',
+			target,
+			'--ssh-config',
+			config,
+			...args,
+		];
+	}
+
+	/** Runs {@link conntopArgv} to completion (bounded: killed after a minute). */
+	conntop(args: readonly string[], target?: string, config?: string): Ran {
+		const [command, ...rest] = this.conntopArgv(args, target, config);
+		const result = spawnSync(command, rest, {
+			encoding: 'utf8',
+			timeout: 60_000,
+			maxBuffer: 256 * 1024 * 1024,
+		});
 		return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 	}
 
@@ -388,12 +423,4 @@ export function namespacePids(name: string): number[] {
 		.split('\n')
 		.filter((line) => /^\d+$/.test(line.trim()))
 		.map(Number);
-}
-
-/** Starts a command in a namespace with a pipe on each stream (for long runs such as --events). */
-export function spawnIn(ns: TestNamespace, argv: readonly string[], env: NodeJS.ProcessEnv = {}) {
-	return spawn('ip', ['netns', 'exec', ns.name, ...argv], {
-		env: {...process.env, ...env},
-		stdio: ['pipe', 'pipe', 'pipe'],
-	});
 }

@@ -145,19 +145,19 @@ export function printRemoteTable(rows: readonly RemoteFigures[]): void {
 		'\n--ssh: reading a router over SSH vs `conntrack -L > /dev/null` on the router (medians; router CPU is sshd + session + reader)',
 	);
 	console.log(
-		'flows   way                                   wall      client CPU  router CPU  router CPU ratio',
+		'flows   way                                       wall      client CPU  router CPU  router CPU ratio',
 	);
 	for (const row of rows) {
 		const line = (way: string, cost: ReadCost | string) => {
 			if (typeof cost === 'string') {
-				console.log(`${String(row.flows).padEnd(7)} ${way.padEnd(36)}  failed: ${cost}`);
+				console.log(`${String(row.flows).padEnd(7)} ${way.padEnd(40)}  failed: ${cost}`);
 				return;
 			}
 
 			console.log(
 				[
 					String(row.flows).padEnd(7),
-					way.padEnd(36),
+					way.padEnd(40),
 					`${cost.ms.toFixed(0)} ms`.padStart(8),
 					`${cost.cpuMs.toFixed(0)} ms`.padStart(11),
 					`${cost.routerCpuMs.toFixed(0)} ms`.padStart(11),

@@ -382,7 +382,9 @@ export class SshRouter {
 function signal(pid: number, name: NodeJS.Signals): void {
 	try {
 		process.kill(pid, name);
-	} catch {}
+	} catch {
+		// ESRCH: it exited between the listing and the signal.
+	}
 }
 
 /** Every descendant of `root`, parents before children, from /proc/<pid>/stat. */

@@ -16,6 +16,9 @@ import {currentNetnsName} from './cli/netns-name.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
 import {describeFilterError} from './cli/messages.js';
 import {checkArgv, type FlagShape} from './cli/argv.js';
+import type {RemoteOptions} from './cli/remote.js';
+import {parseReaderChoice, readerEnvironment} from './remote/reader-choice.js';
+import {parseSshTarget} from './remote/ssh-target.js';
 
 const helpText = `
 	Usage
@@ -32,6 +35,10 @@ const helpText = `
 	  -g, --group-by KEY       Aggregate by ${groupBys.join(', ')}
 	  -4, --ipv4 / -6, --ipv6  Only one address family
 	      --netns NAME|PID     Show another network namespace (a name from \`ip netns list\`, or a PID)
+	      --ssh [USER@]HOST[:PORT]
+	                           Show a router's table, read over SSH (OpenSSH's ssh, your ssh_config
+	                           and agent; conntrack or /proc/net/nf_conntrack there, nothing installed)
+	      --ssh-config FILE    Passed to ssh as -F FILE
 	      --read-only          Disable every key that deletes
 	      --no-confirm         x deletes at once, without asking (D still asks)
 	      --no-color           Plain output (NO_COLOR is honoured too)
@@ -55,6 +62,12 @@ const helpText = `
 	  $ sudo conntop --once --json -f 'proto:udp flag:unreplied age>60' | jq length
 	  $ sudo conntop --events --json -f 'host:10.0.0.0/8'
 	  $ sudo conntop --netns my-pod-ns -g dport
+	  $ conntop --ssh root@192.168.1.1
+	  $ conntop --ssh root@router --once --json | jq length
+
+	Environment
+	  CONNTOP_SSH             The ssh client to run (default ssh)
+	  CONNTOP_REMOTE_READER   With --ssh: auto (default), conntrack, proc, or proc:/PATH
 `;
 
 /** Exit code for bad usage (flags, columns, filters), as BSD sysexits' EX_USAGE is too rare to know. */
@@ -79,6 +92,8 @@ const flagSpec = {
 	ipv4: {type: 'boolean', default: false},
 	ipv6: {type: 'boolean', default: false},
 	netns: {type: 'string'},
+	ssh: {type: 'string'},
+	sshConfig: {type: 'string'},
 	readOnly: {type: 'boolean', default: false},
 	confirm: {type: 'boolean', default: true},
 	color: {type: 'boolean', default: true},
@@ -143,6 +158,20 @@ if (
 		'--resync takes auto, seconds from 1 to 86400, or 0 to turn the background re-read off',
 	);
 
+let remote: RemoteOptions | undefined;
+if (flags.ssh !== undefined) {
+	if (flags.netns !== undefined) usageError('--ssh and --netns exclude each other');
+	const target = parseSshTarget(flags.ssh);
+	if ('error' in target) usageError(target.error);
+	const reader = parseReaderChoice(process.env[readerEnvironment]);
+	if ('error' in reader) usageError(reader.error);
+	if (flags.sshConfig === '') usageError('--ssh-config needs a file');
+	remote = {
+		ssh: {target, binary: process.env.CONNTOP_SSH || 'ssh', configFile: flags.sshConfig},
+		reader,
+	};
+} else if (flags.sshConfig !== undefined) usageError('--ssh-config goes with --ssh');
+
 let filter: Filter | undefined;
 if (flags.filter !== undefined && flags.filter.trim() !== '') {
 	const parsed = parseFilter(flags.filter);
@@ -164,6 +193,7 @@ function onceWidth(): number {
 }
 
 async function main(): Promise<number> {
+	if (remote) return mainRemote(remote);
 	let netnsLabel = process.env[netnsEnvironment];
 	if (flags.netns !== undefined && netnsLabel === undefined) {
 		const resolved = resolveNetns(flags.netns);
@@ -220,6 +250,48 @@ async function main(): Promise<number> {
 		family,
 		deleteLog: flags.deleteLog,
 		events: () => new EventStream(),
+	});
+}
+
+/** --ssh: the same modes on a router's table (loaded only then). */
+async function mainRemote(options: RemoteOptions): Promise<number> {
+	const {runRemote} = await import('./cli/remote.js');
+	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
+	if (flags.events)
+		return runRemote(options, {kind: 'events', options: {filter, json: flags.json, family}});
+	if (flags.once) {
+		return runRemote(options, {
+			kind: 'once',
+			options: {
+				filter,
+				sort: flags.sort as SortColumn,
+				reverse: flags.reverse,
+				group: flags.groupBy as GroupBy | undefined,
+				format: flags.json ? 'json' : flags.csv ? 'csv' : 'text',
+				family,
+				width: flags.width ?? onceWidth(),
+				color: flags.color && !process.env.NO_COLOR,
+			},
+		});
+	}
+
+	return runRemote(options, {
+		kind: 'interactive',
+		options: {
+			filter: flags.filter,
+			sort: flags.sort as SortColumn,
+			reverse: flags.reverse,
+			group: flags.groupBy as GroupBy | undefined,
+			readOnly: flags.readOnly,
+			confirm: flags.confirm,
+			color: flags.color && !process.env.NO_COLOR,
+			dns: flags.dns,
+			intervalMs: flags.interval * 1000,
+			resyncMs: resyncSeconds === undefined ? undefined : resyncSeconds * 1000,
+			hostname: options.ssh.target.label,
+			family,
+			deleteLog: flags.deleteLog,
+		},
 	});
 }
 

@@ -2,13 +2,12 @@
  * The interactive mode's wiring: table, sync, deleter and name cache in, `runTui` out.
  * Imported lazily by cli.tsx so the scripting modes never load React.
  */
-import type {ConntrackClient} from '../kernel/client.js';
-import type {EventStream} from '../kernel/events.js';
 import {FlowTable} from '../model/table.js';
 import {defaultDeleteLogPath, makeDeleter, type Deleter} from '../sync/deleter.js';
 import {ReverseDns} from '../sync/reverse-dns.js';
-import {TableSync} from '../sync/table-sync.js';
-import {runTui, type TuiOptions} from '../ui/run.js';
+import type {RefreshBudget} from '../sync/refresh-period.js';
+import {TableSync, type EventSource, type FlowSource} from '../sync/table-sync.js';
+import {runTui, type EventFeed, type TuiOptions} from '../ui/run.js';
 
 /** What the interactive mode needs from the flags: the TUI's options plus the sync's. */
 export interface InteractiveOptions extends Omit<TuiOptions, 'canDelete'> {
@@ -17,7 +16,11 @@ export interface InteractiveOptions extends Omit<TuiOptions, 'canDelete'> {
 	readonly family?: 'ipv4' | 'ipv6';
 	readonly deleteLog?: string;
 	/** Starts the event stream (injected so tests can run without one). */
-	readonly events: () => EventStream;
+	readonly events: () => EventSource & EventFeed;
+	/** What background re-dumps may cost; default: refresh-period.ts's. */
+	readonly refreshBudget?: RefreshBudget;
+	/** The host the delete log names, when not `hostname` (a remote source's router). */
+	readonly logHost?: string;
 }
 
 const heldSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -30,7 +33,7 @@ const finishDeletesMs = 10_000;
  * taken), then runs the TUI until the user quits. Resolves with the exit code.
  */
 export async function startInteractive(
-	client: ConntrackClient,
+	client: FlowSource,
 	options: InteractiveOptions,
 ): Promise<number> {
 	const now = () => Date.now();
@@ -43,6 +46,7 @@ export async function startInteractive(
 		target: table,
 		now,
 		resyncIntervalMs: options.resyncMs,
+		refreshBudget: options.refreshBudget,
 		// The rows on screen are re-read as often as the screen is redrawn.
 		rereadIntervalMs: options.intervalMs,
 		statsIntervalMs: options.intervalMs,
@@ -57,7 +61,7 @@ export async function startInteractive(
 
 	const deleteLogPath = options.deleteLog ?? defaultDeleteLogPath();
 	const deleter = makeDeleter(async (flow) => sync.delete(flow), deleteLogPath, now, {
-		host: options.hostname,
+		host: options.logHost ?? options.hostname,
 		netns: options.netns,
 	});
 	const dns = new ReverseDns();
@@ -79,7 +83,8 @@ export async function startInteractive(
 			},
 			{
 				...options,
-				// The dump above needed CAP_NET_ADMIN, which is all a delete needs too.
+				// The dump above needed CAP_NET_ADMIN (root on the router), which is all a delete
+				// needs too; a source that cannot delete says so in `source`.
 				canDelete: true,
 			},
 		);

@@ -3,8 +3,8 @@
  * Same kernel client and model as the TUI; no React is loaded here.
  */
 import type {Flow, FlowEvent} from '../flow.js';
-import type {ConntrackClient} from '../kernel/client.js';
 import {EventStream} from '../kernel/events.js';
+import type {EventSource, FlowSource} from '../sync/table-sync.js';
 import type {Filter, FilterSubject} from '../model/filter.js';
 import {
 	groupSortColumns,
@@ -78,7 +78,10 @@ function groupJson(row: GroupRow, by: GroupBy): Record<string, unknown> {
  * Prints the table once, filtered and sorted like the TUI, then resolves with the exit code.
  * A group-by sorts groups by the given column when groups have it, else by count.
  */
-export async function runOnce(client: ConntrackClient, options: OnceOptions): Promise<number> {
+export async function runOnce(
+	client: Pick<FlowSource, 'dump'>,
+	options: OnceOptions,
+): Promise<number> {
 	const flows: Flow[] = [];
 	await client.dump((flow) => {
 		if (!options.family || flow.family === options.family) flows.push(flow);
@@ -168,6 +171,11 @@ function* jsonArray(flows: readonly Flow[]): Iterable<string> {
 	}
 }
 
+/** What `--events` reads: the kernel's EventStream, or the router's (--ssh). */
+export type EventsStream = EventSource & {
+	once(event: 'ready', listener: (receiveBuffer: number) => void): unknown;
+};
+
 /** What `--events` needs from the flags. */
 export interface EventsOptions {
 	readonly filter?: Filter;
@@ -197,8 +205,11 @@ function eventSubject(event: FlowEvent): FilterSubject {
  * stream itself (`{"resync": reason}` with --json, a `[LOST]` line otherwise), since a script
  * reading it must know its picture has a gap.
  */
-export async function runEvents(options: EventsOptions): Promise<number> {
-	const stream = new EventStream();
+export async function runEvents(
+	options: EventsOptions,
+	open: () => EventsStream = () => new EventStream(),
+): Promise<number> {
+	const stream = open();
 	return new Promise<number>((resolve) => {
 		const stop = (code: number) => {
 			stream.stop();

@@ -32,6 +32,17 @@ export interface DumpSummary {
 	readonly unknownAttributes: number;
 	/** The kernel flagged the dump as interrupted by concurrent changes (NLM_F_DUMP_INTR). */
 	readonly interrupted: boolean;
+	/**
+	 * Lines or messages skipped as malformed when the source counts them itself (a text source
+	 * such as the remote one has no codec errors); the sync shows this over `errors.length`.
+	 */
+	readonly skipped?: number;
+	/**
+	 * What the dump cost by the source's own measure, ms, when local CPU does not show it (a
+	 * remote dump: the wall time of the round trip, the router's work and the transfer). The
+	 * sync then chooses the refresh period from this instead.
+	 */
+	readonly costMs?: number;
 }
 
 /** The outcome of deleting one flow. */

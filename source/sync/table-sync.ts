@@ -253,19 +253,19 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		const run = async (): Promise<void> => {
 			const cpu = process.cpuUsage();
 			try {
-				let {flows, queued, skipped} = await this.dumpOnce();
+				let {flows, queued, skipped, sourceCostMs} = await this.dumpOnce();
 				// After a loss, events still queued in the socket from before the overflow arrive
 				// while the dump runs: a NEW or UPDATE for a flow the dump no longer has may be such
 				// a stale event (its DESTROY was the one lost) or a flow born after its hash bucket
 				// was read. One more dump, started after those stale events were read, tells them
 				// apart; its own queued events are then trusted as usual.
 				if (afterLoss && hasEventsForAbsentFlows(flows, queued))
-					({flows, queued, skipped} = await this.dumpOnce());
+					({flows, queued, skipped, sourceCostMs} = await this.dumpOnce());
 				const now = this.options.now();
 				this.options.target.applySnapshot(flows, now);
 				for (const event of queued) this.options.target.applyEvent(event, event.time);
 				const spent = process.cpuUsage(cpu);
-				const costMs = (spent.user + spent.system) / 1000;
+				const costMs = sourceCostMs ?? (spent.user + spent.system) / 1000;
 				const counted = reason !== undefined && reason !== refreshReason;
 				const refreshEveryMs = this.refreshPeriod(costMs);
 				this.setStatus({
@@ -317,7 +317,12 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	}
 
 	/** One dump, with the events that arrived while it ran (queued, not applied). */
-	private async dumpOnce(): Promise<{flows: Flow[]; queued: FlowEvent[]; skipped: number}> {
+	private async dumpOnce(): Promise<{
+		flows: Flow[];
+		queued: FlowEvent[];
+		skipped: number;
+		sourceCostMs?: number;
+	}> {
 		this.queued = [];
 		const flows: Flow[] = [];
 		const family = this.options.family;
@@ -325,7 +330,12 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 			const summary = await this.options.source.dump((flow) => {
 				if (!family || flow.family === family) flows.push(flow);
 			});
-			return {flows, queued: this.queued, skipped: summary.errors.length};
+			return {
+				flows,
+				queued: this.queued,
+				skipped: summary.skipped ?? summary.errors.length,
+				sourceCostMs: summary.costMs,
+			};
 		} finally {
 			this.queued = undefined;
 		}

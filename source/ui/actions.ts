@@ -13,6 +13,7 @@ import type {DeleteReport} from '../sync/deleter.js';
 import {movePane, paneSizes, type PaneContext, type PaneMove} from './event-log.js';
 import {endpointText, hasPorts} from './flow-cells.js';
 import {bindingFor, type Action, type Binding, type Scope} from './keymap.js';
+import type {SourceLimits} from './types.js';
 import {
 	activeFilter,
 	keyAt,
@@ -45,6 +46,8 @@ export interface KeyContext {
 	readonly view: ResolvedView;
 	readonly readOnly: boolean;
 	readonly canDelete: boolean;
+	/** The table source's limits (see TuiOptions.source). */
+	readonly source?: SourceLimits;
 	/** Whether a name resolver was given at all. */
 	readonly hasNames: boolean;
 	/** The event pane as last drawn; absent while it is hidden. */
@@ -74,8 +77,11 @@ export function scopeOf(state: UiState): Exclude<Scope, 'global'> {
 export function deleteDisabledReason(options: {
 	readonly readOnly: boolean;
 	readonly canDelete: boolean;
+	readonly source?: SourceLimits;
 }): string | undefined {
 	if (options.readOnly) return 'read-only: deleting is disabled';
+	if (options.source && !options.source.delete)
+		return options.source.note ?? 'this table source cannot delete';
 	if (!options.canDelete) return 'needs root: deleting is disabled';
 	return undefined;
 }

@@ -280,6 +280,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 					view: resolveView(current, deps.table, viewTime(current, now), pageRows.current),
 					readOnly: options.readOnly,
 					canDelete: options.canDelete,
+					source: options.source,
 					hasNames: deps.resolveName !== undefined,
 					pane: paneContext.current,
 				};
@@ -359,7 +360,9 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			filter: activeFilter(state)?.text,
 			paused,
 			tagged: state.tagged.size,
-			sync: syncStatus,
+			// A source without events has only periodic re-reads, whatever the sync was given.
+			sync: options.source?.events === false ? {...syncStatus, eventsDown: true} : syncStatus,
+			sourceNote: options.source?.note,
 			now,
 			// From the namespace's sysctls, not the rows: flows that came by NEW event carry no
 			// counters even with accounting on.

@@ -51,6 +51,8 @@ export interface HeaderInfo {
 	readonly paused: boolean;
 	readonly tagged: number;
 	readonly sync: SyncStatus;
+	/** What the table source cannot do, e.g. "read-only: no conntrack on the router". */
+	readonly sourceNote?: string;
 	readonly now: number;
 	/** nf_conntrack_acct of the namespace shown; undefined until read. */
 	readonly accounting?: boolean;
@@ -331,6 +333,7 @@ function warningItems(info: HeaderInfo): Item[] {
 		]);
 	}
 
+	if (info.sourceNote) warnings.push([{text: info.sourceNote, color: 'yellow'}]);
 	if (info.sync.eventsDown) {
 		warnings.push([{text: 'events not followed: only periodic re-reads update', color: 'yellow'}]);
 	}

@@ -38,6 +38,21 @@ export interface TuiOptions {
 	readonly hostname: string;
 	/** False when not root: delete keys greyed out. */
 	readonly canDelete: boolean;
+	/**
+	 * What the table source can do, when it cannot do everything (a router read over SSH
+	 * without conntrack there): keys it cannot serve are greyed out, and `note` is shown in the
+	 * header and given as the reason. Absent: the local kernel, which can.
+	 */
+	readonly source?: SourceLimits;
+}
+
+/** What a table source can do; see `TuiOptions.source`. */
+export interface SourceLimits {
+	readonly delete: boolean;
+	/** Follows events (without, the header says only periodic re-reads update). */
+	readonly events: boolean;
+	/** One sentence, e.g. "read-only: no conntrack on the router". */
+	readonly note?: string;
 }
 
 /**

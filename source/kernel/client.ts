@@ -116,7 +116,7 @@ export class ConntrackClient {
 		let socket: RawNetlinkSocket;
 		try {
 			// Peeking off: one recvmsg per datagram, and the kernel fills 32 KB datagrams
-			// (712 of them for 100k flows instead of 6,261; FINDINGS.md).
+			// (~740 of them for 100k flows instead of ~6,700: docs/facts.md#datagrams).
 			socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
 				messagePeeking: false,
 				msgBufferSize: 32768,

@@ -2,8 +2,8 @@
  * ctnetlink decoder: datagrams in, flows out.
  *
  * Walks each received Buffer once, in place, with byte reads: no per-attribute objects, no
- * copies but the 16 bytes of an IPv6 address. FINDINGS.md measured the generic attribute
- * parser at 2.8x the time of `conntrack -L`; this shape is what reached 1.0x.
+ * copies but the 16 bytes of an IPv6 address. The netlink package's generic attribute parser
+ * took 2.8x the time of `conntrack -L`; this shape reached 1.0x (docs/facts.md#dump-cost).
  */
 import type {Address, Counters, Flow, NatKind, Tuple} from '../flow.js';
 import {align4, readI32Host, readU16Host, readU32Host, readU64BE} from './bytes.js';

@@ -1,6 +1,7 @@
 /**
  * Flow identity. The kernel's CTA_ID is a 32-bit hash and two live entries share one at ~100k
- * flows (FINDINGS), so a flow is the id together with its zone and original tuple.
+ * flows (docs/facts.md#conntrack-ids-collide), so a flow is the id together with its zone and
+ * original tuple.
  */
 import type {Flow} from '../flow.js';
 import {compareAddresses} from './address.js';

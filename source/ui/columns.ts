@@ -1,6 +1,7 @@
 /**
  * Table layout, without Ink: which columns fit a width, how wide each is, and each row as one
- * pre-formatted string (one <Text> per row measured 2-2.5x cheaper than a Box of cells).
+ * pre-formatted string (one <Text> per row measured 2-2.5x cheaper than a Box of cells:
+ * docs/facts.md#one-text-node-per-row).
  * The CLI's `--once` output prints the same strings.
  */
 import type {FlowRow} from '../model/table.js';

@@ -1,6 +1,6 @@
 /**
- * One screen line made of styled segments, as a single Ink text node (FINDINGS: one <Text>
- * per line costs 2-2.5x less than a <Box> of cells).
+ * One screen line made of styled segments, as a single Ink text node: one <Text> per line
+ * costs 2-2.5x less CPU than a <Box> of cells (docs/facts.md#one-text-node-per-row).
  */
 import {Text} from 'ink';
 import type {Segment} from './header.js';

@@ -211,6 +211,11 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		if (this.stopped || this.dumping || this.rereading || !source.reread) return;
 		const flows = this.watched;
 		if (flows.length === 0) return;
+		// A dump within the last interval already brought every flow up to date (small tables
+		// are dumped every second): re-reading them too would only cost a second frame.
+		const {rereadIntervalMs = 1000} = this.options;
+		const lastDump = this.statusValue.lastDump;
+		if (lastDump !== undefined && this.options.now() - lastDump < rereadIntervalMs * 0.9) return;
 		this.rereading = true;
 		try {
 			const results = await source.reread(flows);

@@ -46,7 +46,12 @@ export function useRedraw(intervalMs: number, running: boolean): Redraw {
 
 	useEffect(() => {
 		if (!running) return;
-		const timer = setInterval(now, intervalMs);
+		// The sync re-reads the rows on screen every interval and asks for a frame when it has:
+		// a tick right after such a frame would draw the same screen again (a 200x50 frame costs
+		// tens of ms), so the tick only draws when nothing else has for most of an interval.
+		const timer = setInterval(() => {
+			if (performance.now() - last.current >= intervalMs * 0.75) now();
+		}, intervalMs);
 		return () => {
 			clearInterval(timer);
 		};

@@ -252,6 +252,22 @@ describe('table sync', () => {
 		await resync;
 	});
 
+	test('no re-read within an interval of a dump: the dump brought the rows up to date', async () => {
+		let now = 1000;
+		const {source, sync} = setup(undefined, {rereadIntervalMs: 1000, now: () => now});
+		source.flows = [flow(1)];
+		await sync.start();
+		sync.watch([flow(1)]);
+		source.current.set(1, flow(1));
+		now = 1500;
+		await sync.reread();
+		assert.deepEqual(source.rereads, [], 'half an interval after the dump');
+		now = 2000;
+		await sync.reread();
+		assert.deepEqual(source.rereads, [[1]]);
+		sync.stop();
+	});
+
 	test('with no watched flows, or a source that cannot re-read, nothing is asked', async () => {
 		const {source, sync} = setup();
 		await sync.start();

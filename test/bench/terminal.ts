@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {TestNamespace} from '../helpers/netns.js';
+import {Tmux} from '../helpers/tmux.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const clockTicks =
@@ -22,10 +23,6 @@ export interface TerminalFigures {
 	idleCpuPercent: number;
 	bytesPerSecond: number;
 	keyLatencyMs: number;
-}
-
-function tmux(...args: string[]): string {
-	return spawnSync('tmux', args, {encoding: 'utf8'}).stdout;
 }
 
 /** Parent pid and CPU seconds (user + system) of one process, or undefined once it is gone. */
@@ -72,11 +69,6 @@ function cpuSeconds(pid: number): number {
 	return total;
 }
 
-/** The program's own pid: the pane runs `ip netns exec`, which execs into it. */
-function panePid(session: string): number {
-	return Number(tmux('display', '-p', '-t', session, '#{pane_pid}').trim());
-}
-
 function sleep(ms: number): void {
 	spawnSync('sleep', [String(ms / 1000)]);
 }
@@ -93,39 +85,29 @@ export function measureInTmux(
 	height: number,
 	options: {settleMs: number; idleSeconds: number; key: string},
 ): TerminalFigures {
-	const session = `bench-${program}-${process.pid}`;
-	const log = join(tmpdir(), `${session}.out`);
+	const log = join(tmpdir(), `bench-${program}-${process.pid}.out`);
 	rmSync(log, {force: true});
-	tmux(
-		'new-session',
-		'-d',
-		'-s',
-		session,
-		'-x',
-		String(width),
-		'-y',
-		String(height),
-		`ip netns exec ${ns.name} ${command}`,
-	);
+	const tmux = Tmux.start({command: `ip netns exec ${ns.name} ${command}`, width, height});
 	try {
 		sleep(options.settleMs);
-		const pid = panePid(session);
-		tmux('pipe-pane', '-t', session, `cat >> ${log}`);
+		// The program's own pid: the pane runs `ip netns exec`, which execs into it.
+		const pid = tmux.panePid();
+		tmux.run('pipe-pane', '-t', tmux.session, `cat >> ${log}`);
 		const cpuBefore = cpuSeconds(pid);
 		const start = Date.now();
 		sleep(options.idleSeconds * 1000);
 		const elapsed = (Date.now() - start) / 1000;
 		const cpu = (cpuSeconds(pid) - cpuBefore) / elapsed;
-		tmux('pipe-pane', '-t', session);
+		tmux.run('pipe-pane', '-t', tmux.session);
 		const bytes = statSync(log, {throwIfNoEntry: false})?.size ?? 0;
 
 		// The TTL columns tick every second: compare screens with the times blanked out.
-		const before = tmux('capture-pane', '-p', '-t', session);
+		const before = tmux.screen();
 		const keyAt = performance.now();
-		tmux('send-keys', '-t', session, options.key);
+		tmux.keys(options.key);
 		let latency = Number.NaN;
 		while (performance.now() - keyAt < 10_000) {
-			const now = tmux('capture-pane', '-p', '-t', session);
+			const now = tmux.screen();
 			if (sortedHead(now) !== sortedHead(before)) {
 				latency = performance.now() - keyAt;
 				break;
@@ -140,7 +122,7 @@ export function measureInTmux(
 			keyLatencyMs: latency,
 		};
 	} finally {
-		tmux('kill-session', '-t', session);
+		tmux.kill();
 		rmSync(log, {force: true});
 	}
 }

@@ -9,6 +9,7 @@ import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from './netns.js';
 import {populateVariety} from './populate.js';
+import {Tmux} from './tmux.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 const traffic = fileURLToPath(new URL('steady-traffic.mts', import.meta.url));
@@ -139,25 +140,9 @@ export function ansiToSvg(lines: readonly string[], columns: number): string {
 	].join('\n');
 }
 
-/** The pane's screen with its colours. */
-function capture(session: string): string[] {
-	const captured = spawnSync('tmux', ['capture-pane', '-e', '-p', '-t', session], {
-		encoding: 'utf8',
-	}).stdout;
-	return captured.replace(/\n$/, '').split('\n');
-}
-
-/** Waits until the plain screen satisfies `accept` (bounded). */
-async function waitForScreen(session: string, accept: (text: string) => boolean): Promise<void> {
-	for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-		const text = spawnSync('tmux', ['capture-pane', '-p', '-t', session], {
-			encoding: 'utf8',
-		}).stdout;
-		if (accept(text)) return;
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-
-	throw new Error('the screen never showed what the screenshot needs');
+/** The pane's screen with its colours, as lines. */
+function capture(tmux: Tmux): string[] {
+	return tmux.screenWithEscapes().replace(/\n$/, '').split('\n');
 }
 
 /**
@@ -169,7 +154,7 @@ async function waitForScreen(session: string, accept: (text: string) => boolean)
 async function main(): Promise<void> {
 	const ns = TestNamespace.create('shot');
 	const peer = TestNamespace.create('shotpeer');
-	const session = `conntop-shot-${process.pid}`;
+	let tmux: Tmux | undefined;
 	const children: ChildProcess[] = [];
 	try {
 		spawnSync('ip', [
@@ -206,32 +191,34 @@ async function main(): Promise<void> {
 			);
 		}
 
-		spawnSync('tmux', [
-			'new-session',
-			'-d',
-			'-s',
-			session,
-			'-x',
-			String(width),
-			'-y',
-			String(height),
-			`env -u CI TERM=xterm-256color ${process.execPath} ${cli} --netns ${ns.name} -s rate -r`,
-		]);
-		await waitForScreen(session, (text) => text.includes('10.77.0.2:5001'));
-		spawnSync('tmux', ['send-keys', '-t', session, 'c']);
+		tmux = Tmux.start({
+			command: `env -u CI TERM=xterm-256color ${process.execPath} ${cli} --netns ${ns.name} -s rate -r`,
+			width,
+			height,
+		});
+		await tmux.waitForScreen((text) => text.includes('10.77.0.2:5001'), 'the traffic', 60_000);
+		tmux.keys('c');
 		// Half a minute of history for the sparklines, then the frame.
 		const since = Date.now();
-		await waitForScreen(session, (text) => Date.now() - since > 30_000 && text.includes('Rate'));
-		writeFileSync(output, ansiToSvg(capture(session), width));
+		await tmux.waitForScreen(
+			(text) => Date.now() - since > 30_000 && text.includes('Rate'),
+			'half a minute of history with counters',
+			60_000,
+		);
+		writeFileSync(output, ansiToSvg(capture(tmux), width));
 		console.log(`wrote ${output} from a ${width}x${height} frame`);
 
 		// The busiest flow is first: its details, with the byte-rate sparklines.
-		spawnSync('tmux', ['send-keys', '-t', session, 'Enter']);
-		await waitForScreen(session, (text) => text.includes('Sent/s') && text.includes('peak'));
-		writeFileSync(detailOutput, ansiToSvg(capture(session), width));
+		tmux.keys('Enter');
+		await tmux.waitForScreen(
+			(text) => text.includes('Sent/s') && text.includes('peak'),
+			'the detail view',
+			60_000,
+		);
+		writeFileSync(detailOutput, ansiToSvg(capture(tmux), width));
 		console.log(`wrote ${detailOutput}`);
 	} finally {
-		spawnSync('tmux', ['kill-session', '-t', session]);
+		tmux?.kill();
 		for (const child of children) child.kill('SIGKILL');
 		ns.remove();
 		peer.remove();

@@ -6,27 +6,22 @@
  * the screen says is compared with `conntrack -L` read at the same moment.
  */
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync, type ChildProcess} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
+import {execFileSync, type ChildProcess} from 'node:child_process';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {repoRoot, TestNamespace} from '../helpers/netns.js';
+import {Tmux} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/ui-flows.js';
 
-const socket = `conntop-live-${randomBytes(3).toString('hex')}`;
-const session = 'live';
+let tmux: Tmux | undefined;
 const traffic = fileURLToPath(new URL('../helpers/steady-traffic.mts', import.meta.url));
 let local: TestNamespace | undefined;
 let peer: TestNamespace | undefined;
 const children: ChildProcess[] = [];
 
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
-}
-
 function screen(): string {
-	return tmux('capture-pane', '-p', '-t', session);
+	return tmux!.screen();
 }
 
 /** Bytes as conntop prints them (`21.3M`, `597K`, `812`), as a number. */
@@ -90,7 +85,7 @@ before(() => {
 });
 
 after(() => {
-	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	tmux?.kill();
 	for (const child of children) child.kill('SIGKILL');
 	local?.remove();
 	peer?.remove();
@@ -124,10 +119,10 @@ test('counters, rates and TTLs on screen follow the kernel while traffic flows, 
 	);
 	children.push(server);
 	const command = `env -u CI ${process.execPath} ${join(repoRoot, 'dist/cli.js')} --netns ${local!.name} -s rate -r; sleep 600`;
-	tmux('new-session', '-d', '-s', session, '-x', '200', '-y', '40', '-c', repoRoot, command);
-	await waitFor(screen, (text) => text.includes('10.99.0.2:53'), 20_000, 'the inserted entries');
-	tmux('send-keys', '-t', session, '-l', 'c');
-	await waitFor(screen, (text) => text.includes('Bytes'), 5000, 'the counter columns');
+	tmux = Tmux.start({command, width: 200, height: 40, cwd: repoRoot});
+	await tmux.waitForScreen((text) => text.includes('10.99.0.2:53'), 'the inserted entries');
+	tmux.type('c');
+	await tmux.waitForScreen((text) => text.includes('Bytes'), 'the counter columns', 5000);
 
 	// Watch the inserted entries run out: never more than a tick at 0:00, then gone.
 	const zeroSince = new Map<string, number>();

@@ -5,25 +5,17 @@
  * than skips without them.
  */
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {pasteIgnoredMessage} from '../../source/ui/input-batch.js';
 import {repoRoot, TestNamespace} from '../helpers/netns.js';
-import {waitFor} from '../helpers/ui-flows.js';
+import {Tmux} from '../helpers/tmux.js';
 
-const socket = `conntop-test-${randomBytes(3).toString('hex')}`;
 let ns: TestNamespace | undefined;
 let logDir: string | undefined;
-let sessions = 0;
-
-function tmux(...args: string[]): string {
-	// A server of our own (-L) with no user config (-f): nothing leaks in either direction.
-	return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
-}
+const terminals: Tmux[] = [];
 
 function entry(sport: number): string[] {
 	return [
@@ -54,33 +46,32 @@ function kernelPorts(): number[] {
 		.sort((a, b) => a - b);
 }
 
-/** Starts conntop in a new pane on the test namespace; returns the session and its log. */
+/** Starts conntop in a new tmux on the test namespace; returns the terminal and its log. */
 async function startConntop(args: readonly string[]) {
-	const session = `conntop${++sessions}`;
-	const log = join(logDir!, `${session}.jsonl`);
+	const log = join(logDir!, `conntop${terminals.length + 1}.jsonl`);
 	const cli = join(repoRoot, 'source/cli.tsx');
 	// CI must be unset or Ink renders non-interactively; the shell keeps the pane open after
 	// conntop exits so the exit code can be read.
 	const command = `env -u CI ${process.execPath} --import tsx ${cli} --netns ${ns!.name} --delete-log ${log} ${args.join(' ')}; echo "conntop exited $?"; sleep 600`;
-	tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '30', '-c', repoRoot, command);
-	const screen = () => tmux('capture-pane', '-p', '-t', session);
+	const tmux = Tmux.start({command, width: 110, height: 30, cwd: repoRoot});
+	terminals.push(tmux);
 	const waitForScreen = async (accept: (text: string) => boolean, what: string) =>
-		waitFor(screen, accept, 20_000, what);
-	const keys = (...keys: string[]) => tmux('send-keys', '-t', session, ...keys);
-	return {session, log, screen, waitForScreen, keys};
+		tmux.waitForScreen(accept, what);
+	const keys = (...keys: string[]) => {
+		tmux.keys(...keys);
+	};
+
+	return {tmux, log, waitForScreen, keys};
 }
 
 before(() => {
-	const found = spawnSync('sh', ['-c', 'command -v tmux'], {encoding: 'utf8'});
-	if (found.status !== 0)
-		throw new Error('the TUI test needs tmux: run .ci/run, which installs it');
 	ns = TestNamespace.create('tuidel');
 	for (const sport of [42_001, 42_002, 42_003, 42_004]) ns.conntrack(entry(sport));
 	logDir = mkdtempSync(join(tmpdir(), 'conntop-tuidel-'));
 });
 
 after(() => {
-	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	for (const tmux of terminals) tmux.kill();
 	ns?.remove();
 	if (logDir) rmSync(logDir, {recursive: true, force: true});
 });
@@ -131,15 +122,15 @@ for (const [quit, code, sport] of [
 for (const [how, send] of [
 	[
 		'tmux paste-buffer -p (bracketed paste)',
-		(session: string) => {
-			tmux('set-buffer', '-b', 'conntop-paste', 'ab x');
-			tmux('paste-buffer', '-p', '-b', 'conntop-paste', '-t', session);
+		(tmux: Tmux) => {
+			tmux.run('set-buffer', '-b', 'conntop-paste', 'ab x');
+			tmux.run('paste-buffer', '-p', '-b', 'conntop-paste', '-t', tmux.session);
 		},
 	],
 	[
 		"send-keys -l 'ab x' (a burst in one read)",
-		(session: string) => {
-			tmux('send-keys', '-t', session, '-l', 'ab x');
+		(tmux: Tmux) => {
+			tmux.type('ab x');
 		},
 	],
 ] as const) {
@@ -150,7 +141,7 @@ for (const [how, send] of [
 			(text) => before.every((port) => text.includes(`10.8.0.1:${port}`)),
 			'the flows',
 		);
-		send(ui.session);
+		send(ui.tmux);
 		const text = await ui.waitForScreen((t) => t.includes(pasteIgnoredMessage), 'the notice');
 		assert.doesNotMatch(text, /\d tagged|deleting \d|deleted \d/);
 		assert.match(text, /sort src/);

@@ -5,32 +5,16 @@
  * installs them); it fails rather than skips without them.
  */
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {repoRoot, TestNamespace} from '../helpers/netns.js';
-import {waitFor} from '../helpers/ui-flows.js';
+import {Tmux} from '../helpers/tmux.js';
 
-const socket = `conntop-test-${randomBytes(3).toString('hex')}`;
-const session = 'conntop';
 let ns: TestNamespace | undefined;
 let logDir: string | undefined;
-
-function tmux(...args: string[]): string {
-	// A server of our own (-L) with no user config (-f): nothing leaks in either direction.
-	return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {encoding: 'utf8'});
-}
-
-function screen(): string {
-	return tmux('capture-pane', '-p', '-t', session);
-}
-
-async function waitForScreen(accept: (text: string) => boolean, what: string, timeoutMs = 20_000) {
-	return waitFor(screen, accept, timeoutMs, what);
-}
+let tmux: Tmux | undefined;
 
 function entry(source: string, sport: number, dport: number): string[] {
 	return [
@@ -55,9 +39,6 @@ function entry(source: string, sport: number, dport: number): string[] {
 }
 
 before(() => {
-	const found = spawnSync('sh', ['-c', 'command -v tmux'], {encoding: 'utf8'});
-	if (found.status !== 0)
-		throw new Error('the TUI test needs tmux: run .ci/run, which installs it');
 	ns = TestNamespace.create('tui');
 	ns.conntrack(entry('10.7.0.1', 41_001, 443));
 	ns.conntrack(entry('10.7.0.2', 41_002, 22));
@@ -66,7 +47,7 @@ before(() => {
 });
 
 after(() => {
-	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	tmux?.kill();
 	ns?.remove();
 	if (logDir) rmSync(logDir, {recursive: true, force: true});
 });
@@ -77,34 +58,35 @@ test('conntop in tmux shows the table, filters, deletes a flow with x after aski
 	// CI must be unset or Ink renders non-interactively; the shell keeps the pane open after
 	// conntop exits so the restored screen and the exit code can be read.
 	const command = `env -u CI ${process.execPath} --import tsx ${cli} --netns ${ns!.name} --delete-log ${log}; echo "conntop exited $?"; sleep 600`;
-	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', repoRoot, command);
+	tmux = Tmux.start({command, width: 100, height: 30, cwd: repoRoot});
+	const term = tmux;
 
-	const first = await waitForScreen(
+	const first = await term.waitForScreen(
 		(text) => text.includes('10.7.0.3:41003') && text.includes('flows 3/3'),
 		'the three flows',
 	);
 	assert.match(first, /^conntop {2}\S+ \[netns ct-tui-\w+\]/m);
 	assert.match(first, /tcp +10\.7\.0\.1:41001 +10\.7\.0\.100:443 .*ESTABLISHED/);
-	assert.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '1');
+	assert.equal(term.display('#{alternate_on}'), '1');
 
-	tmux('send-keys', '-t', session, '/');
-	tmux('send-keys', '-t', session, '-l', 'dport:443');
-	await waitForScreen((text) => text.includes('2 match'), 'the live match count');
-	tmux('send-keys', '-t', session, 'Enter');
-	const filtered = await waitForScreen(
+	term.keys('/');
+	term.type('dport:443');
+	await term.waitForScreen((text) => text.includes('2 match'), 'the live match count');
+	term.keys('Enter');
+	const filtered = await term.waitForScreen(
 		(text) => text.includes('flows 2/3') && !text.includes('10.7.0.2:41002'),
 		'the filtered table',
 	);
 	assert.match(filtered, /filter dport:443/);
 
 	// The cursor is on the first row: 10.7.0.1 sorts first by source.
-	tmux('send-keys', '-t', session, '-l', 'x');
-	await waitForScreen(
+	term.type('x');
+	await term.waitForScreen(
 		(text) => text.includes('Delete tcp 10.7.0.1:41001 → 10.7.0.100:443'),
 		"x's question, with the flow in it",
 	);
-	tmux('send-keys', '-t', session, '-l', 'y');
-	await waitForScreen((text) => text.includes('deleted 1, log: '), 'the delete report');
+	term.type('y');
+	await term.waitForScreen((text) => text.includes('deleted 1, log: '), 'the delete report');
 	const listed = ns!.conntrack(['-L']);
 	assert.doesNotMatch(listed, /sport=41001/, 'the flow is gone from the kernel');
 	assert.match(listed, /sport=41002/);
@@ -112,18 +94,21 @@ test('conntop in tmux shows the table, filters, deletes a flow with x after aski
 	assert.match(readFileSync(log, 'utf8'), /41001/);
 	// The kernel sends no DESTROY for entries made before anyone listened: conntop closes the
 	// row itself after a delete, shows it dimmed as closed, then lets it go.
-	await waitForScreen(
+	await term.waitForScreen(
 		(text) => !text.includes('10.7.0.1:41001'),
 		'the deleted flow leaving the table',
 	);
 
-	tmux('send-keys', '-t', session, '-l', 'q');
-	const restored = await waitForScreen((text) => text.includes('conntop exited 0'), 'the exit');
+	term.type('q');
+	const restored = await term.waitForScreen(
+		(text) => text.includes('conntop exited 0'),
+		'the exit',
+	);
 	assert.doesNotMatch(
 		restored,
 		/Proto|10\.7\.0\.3:41003/,
 		'the table is gone with the alternate screen',
 	);
-	assert.equal(tmux('display', '-p', '-t', session, '#{alternate_on}').trim(), '0');
-	assert.equal(tmux('display', '-p', '-t', session, '#{cursor_flag}').trim(), '1', 'cursor shown');
+	assert.equal(term.display('#{alternate_on}'), '0');
+	assert.equal(term.display('#{cursor_flag}'), '1', 'cursor shown');
 });

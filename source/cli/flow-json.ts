@@ -2,7 +2,7 @@
  * The stable JSON form of a flow, documented in the README, used by `--once --json`,
  * `--events --json` and the delete log.
  */
-import type {Flow, FlowEvent, Tuple} from '../flow.js';
+import type {Flow, FlowEvent, Tuple} from '../flow/types.js';
 import {statusFlags} from '../kernel/decode.js';
 import {hasPorts} from '../kernel/encode.js';
 import {formatAddress as addressText} from '../model/format.js';

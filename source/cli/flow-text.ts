@@ -2,7 +2,7 @@
  * One-line text forms of flows and events, in the shape `conntrack -L` and `conntrack -E`
  * print, so that people (and their grep habits) read them at once.
  */
-import type {Flow, FlowEvent, Tuple} from '../flow.js';
+import type {Flow, FlowEvent, Tuple} from '../flow/types.js';
 import {IPS_ASSURED, IPS_OFFLOAD, IPS_SEEN_REPLY} from '../kernel/constants.js';
 import {hasPorts} from '../kernel/encode.js';
 import {formatAddress} from '../model/format.js';

@@ -2,7 +2,7 @@
  * The non-interactive modes: `--once` (text, JSON, CSV) and `--events` (text or NDJSON).
  * Same kernel client and model as the TUI; no React is loaded here.
  */
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow/types.js';
 import {EventStream} from '../kernel/events.js';
 import type {EventSource, FlowSource} from '../sync/table-sync.js';
 import type {Filter, FilterSubject} from '../model/filter.js';

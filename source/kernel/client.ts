@@ -7,7 +7,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import {RawNetlinkSocket} from 'netlink';
-import type {Flow, RereadResult} from '../flow.js';
+import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode.js';
 import {

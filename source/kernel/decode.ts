@@ -5,7 +5,7 @@
  * copies but the 16 bytes of an IPv6 address. The netlink package's generic attribute parser
  * took 2.8x the time of `conntrack -L`; this shape reached 1.0x (docs/facts.md#dump-cost).
  */
-import type {Address, Counters, Flow, NatKind, Tuple} from '../flow.js';
+import type {Address, Counters, Flow, NatKind, Tuple} from '../flow/types.js';
 import {align4, readI32Host, readU16Host, readU32Host, readU64BE} from './bytes.js';
 import * as C from './constants.js';
 import {codecError, type CodecError} from './errors.js';

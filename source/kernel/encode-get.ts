@@ -4,7 +4,7 @@
  * encode.ts allocates a Buffer per attribute (1.3 ms for 50 flows, most of a re-read's time);
  * this writes the same bytes (a test compares them) with no allocation but the result.
  */
-import type {Flow, Tuple} from '../flow.js';
+import type {Flow, Tuple} from '../flow/types.js';
 import {writeU16Host, writeU32Host} from './bytes.js';
 import * as C from './constants.js';
 import {hasPorts} from './encode.js';

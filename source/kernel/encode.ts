@@ -1,7 +1,7 @@
 /**
  * ctnetlink request encoders. Each returns one complete netlink message.
  */
-import type {Address, Flow, Tuple} from '../flow.js';
+import type {Address, Flow, Tuple} from '../flow/types.js';
 import {align4, writeU16Host, writeU32Host} from './bytes.js';
 import * as C from './constants.js';
 

@@ -9,7 +9,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {EventEmitter} from 'node:events';
 import {fileURLToPath} from 'node:url';
-import type {FlowEvent, FlowEventType} from '../flow.js';
+import type {FlowEvent, FlowEventType} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram} from './decode.js';
 import {describeCodecError} from './errors.js';

@@ -2,7 +2,7 @@
  * Address arithmetic on the compact `Address` form (IPv4 as a uint32, IPv6 as 16 bytes):
  * parsing for filters, ordering for sorts and CIDR tests, without building strings.
  */
-import type {Address, Family} from '../flow.js';
+import type {Address, Family} from '../flow/types.js';
 
 /** A parsed CIDR block: the network address with host bits cleared, and its prefix length. */
 export interface Cidr {

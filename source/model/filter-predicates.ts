@@ -2,7 +2,7 @@
  * What filter terms mean: each parsed term compiled to a predicate over one flow. This is the
  * reference meaning; `filter-columns.ts` runs the same terms over the whole table at once.
  */
-import type {Address} from '../flow.js';
+import type {Address} from '../flow/types.js';
 import {cidrContains, type Cidr} from './address.js';
 import type {FilterSubject, FilterTerm, NumberField, NumberTest} from './filter.js';
 import {flagBits, natAddressOf, natKindOf, statusState} from './names.js';

@@ -2,7 +2,7 @@
  * The filter language, typed by people in a hurry: its grammar and parser (see `parseFilter`).
  * The meaning of each term is in `filter-predicates.ts`.
  */
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow/types.js';
 import {parseAddress, parseCidr, type Cidr} from './address.js';
 import {
 	editDistance,

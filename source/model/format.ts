@@ -2,7 +2,7 @@
  * Display strings shared by the UI and the CLI. Pure and allocation-light: they run only for
  * rows on screen, never for the whole table.
  */
-import type {Address} from '../flow.js';
+import type {Address} from '../flow/types.js';
 import {writeIpv6} from './text.js';
 
 const scratch = Buffer.alloc(64);

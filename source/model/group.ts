@@ -2,7 +2,7 @@
  * Group-by: aggregate matched flows into rows by a key (address, /24 or /64, port, protocol,
  * state, NAT address) and sort those rows with the same radix machinery as flows.
  */
-import type {Address, Flow} from '../flow.js';
+import type {Address, Flow} from '../flow/types.js';
 import {addressPrefix} from './address.js';
 import {rowField, rowStride, type FlowStore} from './store.js';
 import {formatAddress} from './format.js';

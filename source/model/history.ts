@@ -3,7 +3,7 @@
  * second, and the byte rate of each flow that is re-read every tick (the rows on screen and
  * the one in the detail view). Pure: every call takes `now` (ms).
  */
-import type {Counters} from '../flow.js';
+import type {Counters} from '../flow/types.js';
 import {counterRate} from './rates.js';
 
 /** How far back the history reaches. */

@@ -3,7 +3,7 @@
  * flows (docs/facts.md#conntrack-ids-collide), so a flow is the id together with its zone and
  * original tuple.
  */
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import {compareAddresses} from './address.js';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Merging partial ctnetlink messages into what the table already knows.
  */
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 
 /**
  * `incoming` with every optional field it leaves undefined taken from `stored`; identity

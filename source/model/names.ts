@@ -2,7 +2,7 @@
  * The model's own vocabulary of protocol, state and status-flag names. Kept here rather than
  * imported from `kernel/constants.ts` so the model depends on the Flow shape only.
  */
-import type {Address, Flow} from '../flow.js';
+import type {Address, Flow} from '../flow/types.js';
 import {sameAddress} from './address.js';
 
 /** L4 protocol names as conntrack-tools prints them, by IANA number. */

@@ -3,7 +3,7 @@
  * table slot; strings are never compared (sorting 100k IPs as strings takes 80-150 ms, a radix
  * pass over numbers ~2 ms: docs/facts.md#sorting).
  */
-import type {Address, Flow} from '../flow.js';
+import type {Address, Flow} from '../flow/types.js';
 import {rowField, type FlowStore} from './store.js';
 import {natAddressOf, natKindOf, stateRank} from './names.js';
 import {encodeNumbers} from './radix.js';

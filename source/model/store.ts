@@ -6,7 +6,7 @@
  * cache lines), so an event touches two lines instead of one per field; sort keys are
  * columns (`keyColumns`), so sorts and filters scan them sequentially. Internal to the model.
  */
-import type {Address, Flow, Tuple} from '../flow.js';
+import type {Address, Flow, Tuple} from '../flow/types.js';
 import {sameAddress} from './address.js';
 import {natAddressOf, natKindOf} from './names.js';
 import {counterRate, smoothingWeight} from './rates.js';

@@ -3,7 +3,7 @@
  * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
  * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
  */
-import type {Flow, FlowEvent, RereadResult} from '../flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
 import {EventRate} from './event-rate.js';
 import {evaluateFilter} from './filter-columns.js';
 import type {Filter} from './filter.js';

@@ -3,7 +3,7 @@
  * ~1-2 us at 100k rows (mostly allocation and GC), writing the same text into a shared buffer
  * ~0.2 us, which is what lets `TextIndex` answer the first bare-word keystroke within a frame.
  */
-import type {Address, Flow} from '../flow.js';
+import type {Address, Flow} from '../flow/types.js';
 import {flagBits, natKindOf} from './names.js';
 
 /** Upper bound of a row's text length before the helper name (5 endpoints, all flags, ...). */

@@ -1,7 +1,7 @@
 /**
  * What the table hands the UI: query shapes, visible rows and pages, totals. Types only.
  */
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import type {Filter} from './filter.js';
 import type {GroupBy, GroupRow, GroupSortColumn} from './group.js';
 import type {SortColumn} from './sort-keys.js';

@@ -3,7 +3,7 @@
  * and written back canonically for commands sent to the router. Only text that is an address
  * and nothing else parses: no zone suffix, no leading zeros in IPv4 octets, no spaces.
  */
-import type {Address} from '../flow.js';
+import type {Address} from '../flow/types.js';
 
 /** An IPv4 address in dotted decimal as a 32-bit number, or undefined. */
 export function parseIpv4(text: string): number | undefined {

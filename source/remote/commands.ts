@@ -3,7 +3,7 @@
  * router and nothing is left there. Every value put in a command comes from the parser (numbers,
  * canonical addresses) or from conntop's own options, and is quoted for the shell all the same.
  */
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import {addressText} from './address-text.js';
 import {shellCommand, shellQuote} from './shell-quote.js';
 

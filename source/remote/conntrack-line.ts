@@ -9,7 +9,7 @@
  * What comes out is numbers, addresses and names from fixed tables or narrow patterns, so no
  * byte of the router's text reaches the screen, a log or a later command unparsed.
  */
-import type {Address, Counters, Family, Flow, FlowEventType, Tuple} from '../flow.js';
+import type {Address, Counters, Family, Flow, FlowEventType, Tuple} from '../flow/types.js';
 import {parseIpv4, parseIpv6} from './address-text.js';
 
 /** Longer lines are skipped unread: a real one is under 500 characters, labels and all. */

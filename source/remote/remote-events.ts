@@ -7,7 +7,7 @@
  * resync after a reconnect is sent.
  */
 import {EventEmitter} from 'node:events';
-import type {FlowEvent} from '../flow.js';
+import type {FlowEvent} from '../flow/types.js';
 import {eventsCommand} from './commands.js';
 import {maxLineLength, parseEventLine} from './conntrack-line.js';
 import {LineReader} from './line-reader.js';

@@ -7,7 +7,7 @@
  */
 import {EventEmitter} from 'node:events';
 import {rmSync} from 'node:fs';
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
 import type {SourceCapabilities} from './capabilities.js';
 import {

@@ -5,7 +5,7 @@
 import {mkdir, open} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import {flowToJson} from '../cli/flow-json.js';
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import type {DeleteOutcome} from '../kernel/client.js';
 
 /** What a batch of deletes did. */

@@ -8,7 +8,7 @@
  * the last dump cost (see refresh-period.ts), or at a fixed `resyncIntervalMs`.
  */
 import {EventEmitter} from 'node:events';
-import type {Flow, FlowEvent, RereadResult} from '../flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
 import type {KernelError} from '../kernel/kernel-error.js';
 import {flowKey} from '../model/key.js';

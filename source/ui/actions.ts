@@ -3,7 +3,7 @@
  * never written, and whatever needs I/O (deleting, re-reading, quitting, repainting) comes
  * back as an effect for the app to carry out.
  */
-import type {Flow} from '../flow.js';
+import type {Flow} from '../flow/types.js';
 import {parseFilter} from '../model/filter.js';
 import {flowKey} from '../model/key.js';
 import {groupSortColumns, type GroupBy} from '../model/group.js';

@@ -5,7 +5,7 @@
  */
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow/types.js';
 import type {KernelStats} from '../kernel/client.js';
 import {parseFilter} from '../model/filter.js';
 import type {TableSecond} from '../model/history.js';

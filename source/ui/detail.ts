@@ -2,7 +2,7 @@
  * The detail view of one flow as label/value lines, pure. NAT is spelled out in words from
  * both tuples: conntrack's raw tuples say the same, but people read them backwards.
  */
-import type {Flow, Tuple} from '../flow.js';
+import type {Flow, Tuple} from '../flow/types.js';
 import type {RateSample} from '../model/history.js';
 import {formatAddress, formatBytes, formatCount, formatRate, formatTtl} from '../model/format.js';
 import {flagBits, natKindOf} from '../model/names.js';

@@ -3,7 +3,7 @@
  * scroll), which events it shows under the current filter, and their one-line form (like
  * `conntrack -E`, shortened to the screen).
  */
-import type {FlowEvent} from '../flow.js';
+import type {FlowEvent} from '../flow/types.js';
 import {eventSubject, type Filter} from '../model/filter.js';
 import {endpointCell, hasPorts, stateLabel, type NameResolver} from './flow-cells.js';
 import {padCell, truncateEnd} from './text.js';

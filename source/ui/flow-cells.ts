@@ -3,7 +3,7 @@
  * NAT target, and the colour a state is drawn in. Pure; shared by the table, the detail view
  * and the CLI's text output through `columns.ts`.
  */
-import type {Address, Flow, NatKind} from '../flow.js';
+import type {Address, Flow, NatKind} from '../flow/types.js';
 import {formatAddress} from '../model/format.js';
 import {natKindOf, status} from '../model/names.js';
 import {natMarks, shortStates, stateTones, type Tone} from './row-marks.js';

@@ -2,7 +2,7 @@
  * The marks and styles a flow row can carry, written once: the row renderer draws from these
  * tables and the help screen's legend is made from them, so the two cannot disagree.
  */
-import type {NatKind} from '../flow.js';
+import type {NatKind} from '../flow/types.js';
 
 /** A character a row can show, and what it tells the reader. */
 export interface RowMark {

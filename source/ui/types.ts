@@ -2,7 +2,7 @@
  * The contract between the CLI and the TUI: what `runTui` is given. Kept apart from run.tsx
  * so the app's components can name these types without importing the runner.
  */
-import type {Flow, FlowEvent} from '../flow.js';
+import type {Flow, FlowEvent} from '../flow/types.js';
 import type {GroupBy} from '../model/group.js';
 import type {SortColumn} from '../model/sort-keys.js';
 import type {FlowTable} from '../model/table.js';

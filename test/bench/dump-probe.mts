@@ -6,7 +6,7 @@
  * `--once` streaming does).
  */
 import {ConntrackClient} from '../../source/kernel/client.js';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {FlowTable} from '../../source/model/table.js';
 
 const keep = process.argv.includes('--table');

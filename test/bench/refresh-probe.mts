@@ -5,7 +5,7 @@
  * 50 flows by tuple (the rows on screen, every tick). Prints one JSON line.
  */
 import {ConntrackClient} from '../../source/kernel/client.js';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {FlowTable} from '../../source/model/table.js';
 import {refreshPeriodMs} from '../../source/sync/refresh-period.js';
 

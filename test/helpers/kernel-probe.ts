@@ -14,7 +14,7 @@
  *   capture-events <ms>  {"datagrams": [hex, ...]}: raw event datagrams for <ms> ms, for fixtures
  */
 import {flowToJson, eventToJson} from '../../source/cli/flow-json.js';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {readFileSync} from 'node:fs';
 import {RawNetlinkSocket} from 'netlink';
 import {ConntrackClient} from '../../source/kernel/client.js';

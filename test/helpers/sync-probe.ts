@@ -12,7 +12,7 @@ import {execFile} from 'node:child_process';
 import {createInterface} from 'node:readline';
 import {promisify} from 'node:util';
 import {flowToJson} from '../../source/cli/flow-json.js';
-import type {FlowEvent} from '../../source/flow.js';
+import type {FlowEvent} from '../../source/flow/types.js';
 import {ConntrackClient} from '../../source/kernel/client.js';
 import {EventStream} from '../../source/kernel/events.js';
 import {formatAddress} from '../../source/model/format.js';

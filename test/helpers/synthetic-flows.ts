@@ -3,7 +3,7 @@
  * roughly follows a NAT gateway: mostly IPv4 TCP, some UDP/ICMP/IPv6, a third SNATed.
  */
 import fc from 'fast-check';
-import type {Address, Flow, FlowEvent, Tuple} from '../../source/flow.js';
+import type {Address, Flow, FlowEvent, Tuple} from '../../source/flow/types.js';
 import {tcpStates} from '../../source/model/names.js';
 
 /** A seeded PRNG (mulberry32) returning floats in [0, 1). */

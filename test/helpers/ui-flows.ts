@@ -3,7 +3,7 @@
  * a way to wait for a frame instead of sleeping.
  */
 import {EventEmitter} from 'node:events';
-import type {Flow, FlowEvent} from '../../source/flow.js';
+import type {Flow, FlowEvent} from '../../source/flow/types.js';
 import {FlowTable} from '../../source/model/table.js';
 import type {DeleteReport} from '../../source/sync/deleter.js';
 import type {SyncStatus} from '../../source/sync/table-sync.js';

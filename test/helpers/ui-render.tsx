@@ -3,7 +3,7 @@
  * recording deleter, and reads frames as plain lines.
  */
 import {render} from 'ink-testing-library';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import type {DeleteReport} from '../../source/sync/deleter.js';
 import {App} from '../../source/ui/app.js';
 import type {TuiDeps, TuiOptions} from '../../source/ui/types.js';

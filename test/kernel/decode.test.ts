@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import {flowToJson} from '../../source/cli/flow-json.js';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import * as C from '../../source/kernel/constants.js';
 import {decodeDatagram, decodeFlow, natKind} from '../../source/kernel/decode.js';
 import {

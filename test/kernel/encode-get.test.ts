@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import * as C from '../../source/kernel/constants.js';
 import {encodeGetBatch, encodeGetOne} from '../../source/kernel/encode-get.js';
 import {encodeGetRequest} from '../../source/kernel/encode.js';

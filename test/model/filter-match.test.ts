@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import type {Address, Flow} from '../../source/flow.js';
+import type {Address, Flow} from '../../source/flow/types.js';
 import {parseFilter, type Filter, type FilterSubject} from '../../source/model/filter.js';
 import {flowKey} from '../../source/model/key.js';
 import {mergeFlow} from '../../source/model/merge.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {addressPrefix} from '../../source/model/address.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {formatAddress} from '../../source/model/format.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import type {Address, Flow, FlowEvent} from '../../source/flow.js';
+import type {Address, Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {flowKey} from '../../source/model/key.js';
 import {mergeFlow} from '../../source/model/merge.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Flow, FlowEvent} from '../../source/flow.js';
+import type {Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {formatTtl} from '../../source/model/format.js';
 import {flowKey} from '../../source/model/key.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {parseFilter} from '../../source/model/filter.js';
 import {FlowTable} from '../../source/model/table.js';
 import {flowText} from '../../source/model/text.js';

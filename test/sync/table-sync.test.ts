@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {describe, test} from 'node:test';
-import type {Flow, FlowEvent, RereadResult} from '../../source/flow.js';
+import type {Flow, FlowEvent, RereadResult} from '../../source/flow/types.js';
 import type {DeleteOutcome, DumpSummary, KernelStats} from '../../source/kernel/client.js';
 import {refreshPeriodMs} from '../../source/sync/refresh-period.js';
 import {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {flowKey} from '../../source/model/key.js';
 import {sortColumns} from '../../source/model/sort-keys.js';
 import type {FlowTable} from '../../source/model/table.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {afterEach, describe, test} from 'node:test';
-import type {Flow} from '../../source/flow.js';
+import type {Flow} from '../../source/flow/types.js';
 import {burstMs} from '../../source/ui/kernel-rates.js';
 import {epoch, makeFlow} from '../helpers/ui-flows.js';
 import {keys, renderApp} from '../helpers/ui-render.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import type {FlowEvent} from '../../source/flow.js';
+import type {FlowEvent} from '../../source/flow/types.js';
 import {parseFilter} from '../../source/model/filter.js';
 import {
 	EventRing,

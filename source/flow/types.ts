@@ -1,7 +1,9 @@
 /**
- * The flow record every layer speaks: decoded by `kernel/`, kept by `model/`, shown by `ui/`.
+ * The flow record every layer speaks: decoded by `kernel/` and `remote/`, kept by `model/`,
+ * shown by `view/` and `ui/`. Types only; the facts about flows (protocols, status bits, state
+ * names, NAT, addresses, identity, the JSON form) sit beside it in `source/flow/`, so every
+ * layer reads one copy of them and none depends on netlink.
  *
- * Types only, no logic, so that the model and the UI depend on a shape and never on netlink.
  * A field that is `undefined` was not carried by the message the flow came from: ctnetlink
  * events are partial (an UPDATE for a TCP state change carries protoinfo but may lack
  * counters), so the model merges only what is defined.

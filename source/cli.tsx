@@ -20,6 +20,10 @@ import type {RemoteOptions} from './cli/remote.js';
 import {parseReaderChoice, readerEnvironment} from './remote/reader-choice.js';
 import {parseSshTarget} from './remote/ssh-target.js';
 
+// React picks its build from NODE_ENV when the TUI loads it (lazily, below): unset, it runs the
+// development build, whose checks cost a large share of every frame. A user's own setting wins.
+process.env.NODE_ENV ??= 'production';
+
 const helpText = `
 	Usage
 	  $ sudo conntop [options]

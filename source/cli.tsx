@@ -7,6 +7,7 @@ import {hostname} from 'node:os';
 import meow from 'meow';
 import {ConntrackClient} from './kernel/client.js';
 import {EventStream} from './kernel/events.js';
+import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
 import {parseFilter, type Filter} from './model/filter.js';
 import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
@@ -304,7 +305,7 @@ main().then(
 		process.exitCode = code;
 	},
 	(error: unknown) => {
-		if (error instanceof KernelError) {
+		if (error instanceof SourceError) {
 			process.stderr.write(`conntop: ${error.message}\n`);
 			process.exitCode = error.exitCode;
 			return;

@@ -1,7 +1,7 @@
 /**
  * `--once --csv`: one header row, then one row per flow, RFC 4180 quoting.
  */
-import type {FlowJson} from './flow-json.js';
+import type {FlowJson} from '../flow/json.js';
 
 /** The columns, in order; the README documents them. */
 export const csvColumns = [

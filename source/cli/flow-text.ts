@@ -2,14 +2,15 @@
  * One-line text forms of flows and events, in the shape `conntrack -L` and `conntrack -E`
  * print, so that people (and their grep habits) read them at once.
  */
+import {formatAddress} from '../flow/address-text.js';
+import {eventTags} from '../flow/events.js';
+import {hasPorts, isIcmp} from '../flow/protocols.js';
+import {IPS_ASSURED, IPS_OFFLOAD, isUnreplied} from '../flow/status.js';
 import type {Flow, FlowEvent, Tuple} from '../flow/types.js';
-import {IPS_ASSURED, IPS_OFFLOAD, IPS_SEEN_REPLY} from '../kernel/constants.js';
-import {hasPorts} from '../kernel/encode.js';
-import {formatAddress} from '../model/format.js';
 
 function tupleText(flow: Flow, tuple: Tuple): string {
 	const parts = [`src=${formatAddress(tuple.src)}`, `dst=${formatAddress(tuple.dst)}`];
-	if (flow.protonum === 1 || flow.protonum === 58) {
+	if (isIcmp(flow.protonum)) {
 		parts.push(`type=${tuple.icmpType}`, `code=${tuple.icmpCode}`, `id=${tuple.icmpId}`);
 	} else if (hasPorts(flow.protonum)) {
 		parts.push(`sport=${tuple.sport}`, `dport=${tuple.dport}`);
@@ -27,7 +28,7 @@ export function flowLine(flow: Flow): string {
 	const counters = flow.counters;
 	if (counters) parts.push(`packets=${counters.original.packets} bytes=${counters.original.bytes}`);
 	const status = flow.status ?? 0;
-	if (flow.status !== undefined && !(status & IPS_SEEN_REPLY)) parts.push('[UNREPLIED]');
+	if (isUnreplied(flow)) parts.push('[UNREPLIED]');
 	parts.push(tupleText(flow, flow.reply));
 	if (counters) parts.push(`packets=${counters.reply.packets} bytes=${counters.reply.bytes}`);
 	if (status & IPS_OFFLOAD) parts.push('[OFFLOAD]');
@@ -38,12 +39,6 @@ export function flowLine(flow: Flow): string {
 	parts.push(`id=${flow.id}`);
 	return parts.join(' ');
 }
-
-const eventTags: Readonly<Record<FlowEvent['type'], string>> = {
-	new: '[NEW]',
-	update: '[UPDATE]',
-	destroy: '[DESTROY]',
-};
 
 /** An event as `conntrack -E -o timestamp` prints it: time, tag, flow. */
 export function eventLine(event: FlowEvent): string {

@@ -2,11 +2,12 @@
  * The interactive mode's wiring: table, sync, deleter and name cache in, `runTui` out.
  * Imported lazily by cli.tsx so the scripting modes never load React.
  */
+import type {EventSource, FlowSource} from '../flow/source.js';
 import {FlowTable} from '../model/table.js';
 import {defaultDeleteLogPath, makeDeleter, type Deleter} from '../sync/deleter.js';
 import {ReverseDns} from '../sync/reverse-dns.js';
 import type {RefreshBudget} from '../sync/refresh-period.js';
-import {TableSync, type EventSource, type FlowSource} from '../sync/table-sync.js';
+import {TableSync} from '../sync/table-sync.js';
 import {runTui, type EventFeed, type TuiOptions} from '../ui/run.js';
 
 /** What the interactive mode needs from the flags: the TUI's options plus the sync's. */

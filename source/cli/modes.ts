@@ -2,10 +2,11 @@
  * The non-interactive modes: `--once` (text, JSON, CSV) and `--events` (text or NDJSON).
  * Same kernel client and model as the TUI; no React is loaded here.
  */
-import type {Flow, FlowEvent} from '../flow/types.js';
+import {eventToJson, flowToJson} from '../flow/json.js';
+import type {EventSource, FlowSource} from '../flow/source.js';
+import type {Flow} from '../flow/types.js';
 import {EventStream} from '../kernel/events.js';
-import type {EventSource, FlowSource} from '../sync/table-sync.js';
-import type {Filter, FilterSubject} from '../model/filter.js';
+import {eventSubject, type Filter} from '../model/filter.js';
 import {
 	groupSortColumns,
 	type GroupBy,
@@ -14,7 +15,6 @@ import {
 } from '../model/group.js';
 import type {SortColumn} from '../model/sort-keys.js';
 import {FlowTable} from '../model/table.js';
-import {flowText} from '../model/text.js';
 import {
 	chooseColumns,
 	chooseGroupColumns,
@@ -22,9 +22,8 @@ import {
 	formatGroupRow,
 	formatHeaderLine,
 	widestEndpoint,
-} from '../ui/columns.js';
+} from '../view/columns.js';
 import {csvHeader, csvRow} from './csv.js';
-import {eventToJson, flowToJson} from './flow-json.js';
 import {eventLine} from './flow-text.js';
 
 /** Output formats of `--once`. */
@@ -181,23 +180,6 @@ export interface EventsOptions {
 	readonly filter?: Filter;
 	readonly json: boolean;
 	readonly family?: 'ipv4' | 'ipv6';
-}
-
-/** A filter subject for one event's flow: the same filter language as the table. */
-function eventSubject(event: FlowEvent): FilterSubject {
-	const {flow} = event;
-	let text: string | undefined;
-	return {
-		flow,
-		expiresAt:
-			flow.timeout === undefined ? Number.POSITIVE_INFINITY : event.time + flow.timeout * 1000,
-		since: flow.start ?? event.time,
-		bytesPerSecond: 0,
-		hasWord(word) {
-			text ??= flowText(flow).toLowerCase();
-			return text.includes(word);
-		},
-	};
 }
 
 /**

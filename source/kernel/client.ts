@@ -7,6 +7,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import {RawNetlinkSocket} from 'netlink';
+import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow/source.js';
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode.js';
@@ -19,53 +20,8 @@ import {
 import {encodeGetBatch} from './encode-get.js';
 import type {CodecError} from './errors.js';
 import {KernelError, errnoName, errorFromErrno} from './kernel-error.js';
-import {readTrackingSettings, type TrackingSettings} from './settings.js';
-import {addCpuStats, decodeGlobalStats, type CpuCounters} from './stats.js';
-
-/** What a finished dump reports beside the flows it streamed. */
-export interface DumpSummary {
-	/** Flows handed to the callback. */
-	readonly flows: number;
-	/** Messages that could not be decoded (each skipped). */
-	readonly errors: readonly CodecError[];
-	/** Attributes newer than this decoder, skipped. */
-	readonly unknownAttributes: number;
-	/** The kernel flagged the dump as interrupted by concurrent changes (NLM_F_DUMP_INTR). */
-	readonly interrupted: boolean;
-	/**
-	 * Lines or messages skipped as malformed when the source counts them itself (a text source
-	 * such as the remote one has no codec errors); the sync shows this over `errors.length`.
-	 */
-	readonly skipped?: number;
-	/**
-	 * What the dump cost by the source's own measure, ms, when local CPU does not show it (a
-	 * remote dump: the wall time of the round trip, the router's work and the transfer). The
-	 * sync then chooses the refresh period from this instead.
-	 */
-	readonly costMs?: number;
-}
-
-/** The outcome of deleting one flow. */
-export type DeleteOutcome =
-	| {readonly result: 'deleted'}
-	/** ENOENT: already gone, or the tuple now belongs to a flow with another id. */
-	| {readonly result: 'gone'}
-	| {readonly result: 'error'; readonly reason: string; readonly errno?: number};
-
-/** Table size and health, as `conntrack -C` and `conntrack -S` report them. */
-export interface KernelStats {
-	/** Entries in the table now. */
-	readonly count: number;
-	/** The table's limit (nf_conntrack_max), or undefined when neither the kernel nor /proc says. */
-	readonly max: number | undefined;
-	/** Per-CPU counters summed: found, invalid, insert, insert_failed, drop, early_drop, error, ... */
-	readonly counters: Readonly<CpuCounters>;
-	/**
-	 * Accounting and timestamp sysctls, read with every sample so a `sysctl -w` shows at the
-	 * next one. Optional so hand-made samples (tests) may leave it out.
-	 */
-	readonly settings?: TrackingSettings;
-}
+import {readTrackingSettings} from './settings.js';
+import {addCpuStats, decodeGlobalStats} from './stats.js';
 
 /** Flows re-read per datagram sent: ~100 bytes a request, far below any buffer limit. */
 const rereadBatch = 256;
@@ -135,7 +91,7 @@ export class ConntrackClient {
 	 * Streams the whole table (IPv4 and IPv6) to `onFlow` as each datagram is decoded.
 	 * Rejects with KernelError 'permission' without CAP_NET_ADMIN.
 	 */
-	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
+	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary<CodecError>> {
 		let flows = 0;
 		let interrupted = false;
 		let unknownAttributes = 0;

@@ -1,9 +1,12 @@
 /**
  * ctnetlink numbers, each beside the kernel's name for it.
  *
- * Mirrors <linux/netlink.h>, <linux/netfilter/nfnetlink.h>, <linux/netfilter/nfnetlink_conntrack.h>,
- * <linux/netfilter/nf_conntrack_common.h> and the tcp/sctp/dccp state enums. Kept as plain
- * `const` numbers (not TS enums) so the decoder's switch statements compile to integer compares.
+ * Mirrors <linux/netlink.h>, <linux/netfilter/nfnetlink.h> and
+ * <linux/netfilter/nfnetlink_conntrack.h>. Kept as plain `const` numbers (not TS enums) so the
+ * decoder's switch statements compile to integer compares. What a flow's own fields mean (the
+ * IPS_* status bits of <linux/netfilter/nf_conntrack_common.h>, the tcp/sctp/dccp state enums,
+ * protocol numbers and names) is not ctnetlink's: those are in source/flow/, which every layer
+ * reads.
  */
 
 // <linux/netlink.h>
@@ -157,108 +160,6 @@ export const STATS_CPU_NAMES: Readonly<Record<number, string>> = {
 	[CTA_STATS_SEARCH_RESTART]: 'search_restart',
 	[CTA_STATS_CLASH_RESOLVE]: 'clash_resolve',
 	[CTA_STATS_CHAIN_TOOLONG]: 'chaintoolong',
-};
-
-// enum ip_conntrack_status (<linux/netfilter/nf_conntrack_common.h>)
-export const IPS_EXPECTED = 1 << 0;
-export const IPS_SEEN_REPLY = 1 << 1;
-export const IPS_ASSURED = 1 << 2;
-export const IPS_CONFIRMED = 1 << 3;
-export const IPS_SRC_NAT = 1 << 4;
-export const IPS_DST_NAT = 1 << 5;
-export const IPS_SEQ_ADJUST = 1 << 6;
-export const IPS_SRC_NAT_DONE = 1 << 7;
-export const IPS_DST_NAT_DONE = 1 << 8;
-export const IPS_DYING = 1 << 9;
-export const IPS_FIXED_TIMEOUT = 1 << 10;
-export const IPS_TEMPLATE = 1 << 11;
-export const IPS_UNTRACKED = 1 << 12;
-export const IPS_HELPER = 1 << 13;
-export const IPS_OFFLOAD = 1 << 14;
-export const IPS_HW_OFFLOAD = 1 << 15;
-
-/** Status bit names without the IPS_ prefix, indexed by bit number. */
-export const STATUS_NAMES: readonly string[] = [
-	'EXPECTED',
-	'SEEN_REPLY',
-	'ASSURED',
-	'CONFIRMED',
-	'SRC_NAT',
-	'DST_NAT',
-	'SEQ_ADJUST',
-	'SRC_NAT_DONE',
-	'DST_NAT_DONE',
-	'DYING',
-	'FIXED_TIMEOUT',
-	'TEMPLATE',
-	'UNTRACKED',
-	'HELPER',
-	'OFFLOAD',
-	'HW_OFFLOAD',
-];
-
-/** enum tcp_conntrack, names as conntrack-tools prints them (LISTEN is SYN_SENT2 there). */
-export const TCP_STATES: readonly string[] = [
-	'NONE',
-	'SYN_SENT',
-	'SYN_RECV',
-	'ESTABLISHED',
-	'FIN_WAIT',
-	'CLOSE_WAIT',
-	'LAST_ACK',
-	'TIME_WAIT',
-	'CLOSE',
-	'SYN_SENT2',
-];
-
-/** enum sctp_conntrack. */
-export const SCTP_STATES: readonly string[] = [
-	'NONE',
-	'CLOSED',
-	'COOKIE_WAIT',
-	'COOKIE_ECHOED',
-	'ESTABLISHED',
-	'SHUTDOWN_SENT',
-	'SHUTDOWN_RECD',
-	'SHUTDOWN_ACK_SENT',
-	'HEARTBEAT_SENT',
-	'HEARTBEAT_ACKED',
-];
-
-/** enum ct_dccp_states. */
-export const DCCP_STATES: readonly string[] = [
-	'NONE',
-	'REQUEST',
-	'RESPOND',
-	'PARTOPEN',
-	'OPEN',
-	'CLOSEREQ',
-	'CLOSING',
-	'TIMEWAIT',
-	'IGNORE',
-	'INVALID',
-];
-
-// IANA protocol numbers conntrack knows trackers for.
-export const IPPROTO_ICMP = 1;
-export const IPPROTO_TCP = 6;
-export const IPPROTO_UDP = 17;
-export const IPPROTO_DCCP = 33;
-export const IPPROTO_GRE = 47;
-export const IPPROTO_ICMPV6 = 58;
-export const IPPROTO_SCTP = 132;
-export const IPPROTO_UDPLITE = 136;
-
-/** Protocol names as conntrack-tools prints them; others print as "unknown". */
-export const PROTO_NAMES: Readonly<Record<number, string>> = {
-	[IPPROTO_ICMP]: 'icmp',
-	[IPPROTO_TCP]: 'tcp',
-	[IPPROTO_UDP]: 'udp',
-	[IPPROTO_DCCP]: 'dccp',
-	[IPPROTO_GRE]: 'gre',
-	[IPPROTO_ICMPV6]: 'icmpv6',
-	[IPPROTO_SCTP]: 'sctp',
-	[IPPROTO_UDPLITE]: 'udplite',
 };
 
 // errno values the client maps to outcomes.

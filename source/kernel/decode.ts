@@ -5,7 +5,10 @@
  * copies but the 16 bytes of an IPv6 address. The netlink package's generic attribute parser
  * took 2.8x the time of `conntrack -L`; this shape reached 1.0x (docs/facts.md#dump-cost).
  */
-import type {Address, Counters, Flow, NatKind, Tuple} from '../flow/types.js';
+import {natKind} from '../flow/nat.js';
+import {conntrackProtocolName, hasStates} from '../flow/protocols.js';
+import {dccpStates, sctpStates, tcpStates} from '../flow/states.js';
+import type {Address, Counters, Flow, Tuple} from '../flow/types.js';
 import {align4, readI32Host, readU16Host, readU32Host, readU64BE} from './bytes.js';
 import * as C from './constants.js';
 import {codecError, type CodecError} from './errors.js';
@@ -247,7 +250,7 @@ export function decodeFlow(
 		id,
 		family: familyNumber === C.AF_INET6 ? 'ipv6' : 'ipv4',
 		protonum,
-		proto: C.PROTO_NAMES[protonum] ?? 'unknown',
+		proto: conntrackProtocolName(protonum),
 		original: originalTuple,
 		reply: replyTuple,
 		status,
@@ -271,10 +274,6 @@ export function decodeFlow(
 
 const zeroCounters: Counters = {packets: 0, bytes: 0};
 
-function hasStates(protonum: number): boolean {
-	return protonum === C.IPPROTO_TCP || protonum === C.IPPROTO_SCTP || protonum === C.IPPROTO_DCCP;
-}
-
 function freezeTuple(s: TupleScratch): Tuple {
 	return {
 		src: s.src!,
@@ -286,33 +285,6 @@ function freezeTuple(s: TupleScratch): Tuple {
 		icmpId: s.icmpId,
 		zone: s.zone,
 	};
-}
-
-/**
- * Which way a flow is translated. Without NAT the reply tuple is the original reversed; SNAT
- * rewrites where replies go (reply.dst differs from original.src), DNAT where the original
- * goes (reply.src differs from original.dst). The status bits say the same when present;
- * the tuples also answer for partial event messages without CTA_STATUS.
- */
-export function natKind(original: Tuple, reply: Tuple, status?: number): NatKind {
-	const snat =
-		((status ?? 0) & C.IPS_SRC_NAT) !== 0 ||
-		!sameAddress(reply.dst, original.src) ||
-		reply.dport !== original.sport;
-	const dnat =
-		((status ?? 0) & C.IPS_DST_NAT) !== 0 ||
-		!sameAddress(reply.src, original.dst) ||
-		reply.sport !== original.dport;
-	if (snat && dnat) return 'both';
-	if (snat) return 'snat';
-	if (dnat) return 'dnat';
-	return null;
-}
-
-function sameAddress(a: Address, b: Address): boolean {
-	if (typeof a === 'number' || typeof b === 'number') return a === b;
-	for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-	return true;
 }
 
 /**
@@ -450,11 +422,11 @@ function decodeProtoinfo(buf: Buffer, start: number, end: number): string | null
 	const error = walkNested(buf, start, end, 'CTA_PROTOINFO', (type, p, q) => {
 		const names =
 			type === C.CTA_PROTOINFO_TCP
-				? C.TCP_STATES
+				? tcpStates
 				: type === C.CTA_PROTOINFO_SCTP
-					? C.SCTP_STATES
+					? sctpStates
 					: type === C.CTA_PROTOINFO_DCCP
-						? C.DCCP_STATES
+						? dccpStates
 						: undefined;
 		if (!names) return undefined;
 		// The state attribute is number 1 in all three nests.
@@ -535,12 +507,4 @@ const attributeNames: Readonly<Record<number, string>> = {
 function attributeName(type: number): string {
 	const bare = type & C.NLA_TYPE_MASK;
 	return attributeNames[bare] ?? `attribute ${bare}`;
-}
-
-/** Status bit names of a mask, kernel names without IPS_, lowest bit first. */
-export function statusFlags(status: number): string[] {
-	const names: string[] = [];
-	for (let bit = 0; bit < C.STATUS_NAMES.length; bit++)
-		if (status & (1 << bit)) names.push(C.STATUS_NAMES[bit]);
-	return names;
 }

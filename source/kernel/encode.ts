@@ -1,6 +1,7 @@
 /**
  * ctnetlink request encoders. Each returns one complete netlink message.
  */
+import {hasPorts, IPPROTO_ICMPV6, isIcmp} from '../flow/protocols.js';
 import type {Address, Flow, Tuple} from '../flow/types.js';
 import {align4, writeU16Host, writeU32Host} from './bytes.js';
 import * as C from './constants.js';
@@ -115,8 +116,8 @@ function writeTuple(
 	});
 	w.nest(C.CTA_TUPLE_PROTO, (proto) => {
 		proto.u8(C.CTA_PROTO_NUM, protonum);
-		if (protonum === C.IPPROTO_ICMP || protonum === C.IPPROTO_ICMPV6) {
-			const icmp6 = protonum === C.IPPROTO_ICMPV6;
+		if (isIcmp(protonum)) {
+			const icmp6 = protonum === IPPROTO_ICMPV6;
 			proto.u16be(icmp6 ? C.CTA_PROTO_ICMPV6_ID : C.CTA_PROTO_ICMP_ID, Math.max(0, tuple.icmpId));
 			proto.u8(
 				icmp6 ? C.CTA_PROTO_ICMPV6_TYPE : C.CTA_PROTO_ICMP_TYPE,
@@ -132,17 +133,6 @@ function writeTuple(
 		}
 	});
 	if (tuple.zone !== undefined) w.u16be(C.CTA_TUPLE_ZONE, tuple.zone);
-}
-
-/** Protocols whose tuples carry ports. */
-export function hasPorts(protonum: number): boolean {
-	return (
-		protonum === C.IPPROTO_TCP ||
-		protonum === C.IPPROTO_UDP ||
-		protonum === C.IPPROTO_UDPLITE ||
-		protonum === C.IPPROTO_SCTP ||
-		protonum === C.IPPROTO_DCCP
-	);
 }
 
 /**

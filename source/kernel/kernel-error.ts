@@ -1,32 +1,11 @@
 /**
  * Failures of the kernel client that a person must act on, each with one clear sentence.
  */
+import {SourceError} from '../flow/source-error.js';
 
-/** Why the kernel client could not do its work. */
-export type KernelErrorCode =
-	/** No CAP_NET_ADMIN: ctnetlink refuses with EPERM. */
-	| 'permission'
-	/** The kernel has no conntrack or no ctnetlink. */
-	| 'unavailable'
-	/** Any other socket or protocol failure. */
-	| 'socket';
-
-/** An error with a sentence for people and the exit code the CLI should use. */
-export class KernelError extends Error {
-	override readonly name = 'KernelError';
-
-	constructor(
-		readonly code: KernelErrorCode,
-		message: string,
-		readonly errno?: number,
-	) {
-		super(message);
-	}
-
-	/** 77 (EX_NOPERM) for permission problems, as the issue tracker asks; 1 otherwise. */
-	get exitCode(): number {
-		return this.code === 'permission' ? 77 : 1;
-	}
+/** A SourceError raised by the kernel client (ctnetlink refusing, missing, or failing). */
+export class KernelError extends SourceError {
+	override readonly name: string = 'KernelError';
 }
 
 /** The sentence for a missing capability; the CLI puts `conntop: ` before it, so it starts with the verb. */

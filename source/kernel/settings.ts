@@ -5,17 +5,10 @@
  */
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
+import type {TrackingSettings} from '../flow/source.js';
 
 /** Where the netfilter sysctls live in procfs. */
 export const netfilterSysctls = '/proc/sys/net/netfilter';
-
-/** Which per-flow extensions the kernel adds to new flows; undefined where a file was unreadable. */
-export interface TrackingSettings {
-	/** nf_conntrack_acct: new flows count packets and bytes. */
-	readonly accounting?: boolean;
-	/** nf_conntrack_timestamp: new flows record when they started. */
-	readonly timestamps?: boolean;
-}
 
 /**
  * Reads nf_conntrack_acct and nf_conntrack_timestamp. procfs answers for the network namespace

@@ -1,12 +1,10 @@
 /**
  * Decoders for the statistics replies: per-CPU counters and the global count.
  */
+import type {CpuCounters} from '../flow/source.js';
 import {align4, readU16Host} from './bytes.js';
 import * as C from './constants.js';
 import {codecError, type CodecError} from './errors.js';
-
-/** Per-CPU counters summed over CPUs, by the names `conntrack -S` prints. */
-export type CpuCounters = Record<string, number>;
 
 /**
  * Adds the counters of one IPCTNL_MSG_CT_GET_STATS_CPU message (bounds from

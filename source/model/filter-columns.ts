@@ -4,10 +4,11 @@
  * the 100k flow objects, whose pointer chasing cost more than the tests themselves. Same
  * meaning as `Filter.test` (the reference, used for single flows); tests hold them equal.
  */
-import type {Cidr} from './address.js';
+import {statusState, statusStates} from '../flow/status.js';
+import type {Cidr} from './cidr.js';
 import type {Filter, FilterTerm} from './filter.js';
 import {ageSeconds, numberMatcher, ttlSeconds} from './filter-predicates.js';
-import {flagBits, noStateRank, stateRank, statusState, statusStates} from './names.js';
+import {flagBits, noStateRank, stateRank} from './names.js';
 import {keyColumn, natRank} from './sort-keys.js';
 import {rowField, type FlowStore} from './store.js';
 

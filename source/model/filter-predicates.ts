@@ -2,10 +2,12 @@
  * What filter terms mean: each parsed term compiled to a predicate over one flow. This is the
  * reference meaning; `filter-columns.ts` runs the same terms over the whole table at once.
  */
+import {natAddressOf, natKindOf} from '../flow/nat.js';
+import {statusState} from '../flow/status.js';
 import type {Address} from '../flow/types.js';
-import {cidrContains, type Cidr} from './address.js';
+import {cidrContains, type Cidr} from './cidr.js';
 import type {FilterSubject, FilterTerm, NumberField, NumberTest} from './filter.js';
-import {flagBits, natAddressOf, natKindOf, statusState} from './names.js';
+import {flagBits} from './names.js';
 
 /** A compiled term: whether `subject` satisfies it at `now` (ms). */
 export type Predicate = (subject: FilterSubject, now: number) => boolean;

@@ -2,8 +2,12 @@
  * The filter language, typed by people in a hurry: its grammar and parser (see `parseFilter`).
  * The meaning of each term is in `filter-predicates.ts`.
  */
+import {parseAddress} from '../flow/address.js';
+import {protocolNumbers} from '../flow/protocols.js';
+import {stateNames as flowStateNames, tcpStates} from '../flow/states.js';
+import {statusStates} from '../flow/status.js';
 import type {Flow, FlowEvent} from '../flow/types.js';
-import {parseAddress, parseCidr, type Cidr} from './address.js';
+import {parseCidr, type Cidr} from './cidr.js';
 import {
 	editDistance,
 	numberHint,
@@ -13,7 +17,7 @@ import {
 	type ValueResult,
 } from './filter-values.js';
 import {termPredicate} from './filter-predicates.js';
-import {flagBits, otherStates, protocolNumbers, statusStates, tcpStates} from './names.js';
+import {flagBits} from './names.js';
 import {flowText} from './text.js';
 
 /**
@@ -170,7 +174,7 @@ const examples: Readonly<Record<FilterField, string>> = {
 	rate: 'rate>10k',
 };
 
-const stateNames = [...new Set([...tcpStates, ...otherStates, ...statusStates])].map((name) =>
+const stateNames = [...new Set([...flowStateNames, ...statusStates])].map((name) =>
 	name.toLowerCase(),
 );
 const tcpStateNames = tcpStates.map((name) => name.toLowerCase());

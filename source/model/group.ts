@@ -2,11 +2,13 @@
  * Group-by: aggregate matched flows into rows by a key (address, /24 or /64, port, protocol,
  * state, NAT address) and sort those rows with the same radix machinery as flows.
  */
+import {formatAddress} from '../flow/address-text.js';
+import {natAddressOf} from '../flow/nat.js';
+import {hasPorts, protocolName} from '../flow/protocols.js';
 import type {Address, Flow} from '../flow/types.js';
-import {addressPrefix} from './address.js';
+import {addressPrefix} from './cidr.js';
 import {rowField, rowStride, type FlowStore} from './store.js';
-import {formatAddress} from './format.js';
-import {natAddressOf, protocolName, stateRank, unknownStateRank} from './names.js';
+import {stateRank, unknownStateRank} from './names.js';
 import {encodeNumbers, radixSort, radixSortRefined} from './radix.js';
 import {keyColumn} from './sort-keys.js';
 
@@ -291,12 +293,6 @@ export function groupLabel(flow: Flow, by: GroupBy): string {
 		case 'state':
 			return flow.state ?? '-';
 	}
-}
-
-function hasPorts(protonum: number): boolean {
-	return (
-		protonum === 6 || protonum === 17 || protonum === 33 || protonum === 132 || protonum === 136
-	);
 }
 
 /**

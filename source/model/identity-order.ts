@@ -5,7 +5,7 @@
  * removals compacted out, and only many additions at once pay for a full radix rebuild
  * (~3 ms at 100k).
  */
-import {compareFlowIdentity} from './key.js';
+import {compareFlowIdentity} from '../flow/key.js';
 import {radixSort} from './radix.js';
 import {keyColumn} from './sort-keys.js';
 import type {FlowStore} from './store.js';

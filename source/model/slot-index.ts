@@ -3,8 +3,8 @@
  * from `flowKey` strings cost ~0.5 us per event at 100k flows (building and hashing the key,
  * then chasing the entry) and ~80 bytes a flow; this costs one probe and 8 bytes a flow.
  */
+import {sameAddress} from '../flow/address.js';
 import type {Flow} from '../flow/types.js';
-import {sameAddress} from './address.js';
 
 /** Whether two messages are about the same conntrack entry (what `flowKey` encodes). */
 export function sameIdentity(a: Flow, b: Flow): boolean {

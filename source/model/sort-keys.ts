@@ -3,9 +3,10 @@
  * table slot; strings are never compared (sorting 100k IPs as strings takes 80-150 ms, a radix
  * pass over numbers ~2 ms: docs/facts.md#sorting).
  */
+import {natAddressOf, natKindOf} from '../flow/nat.js';
 import type {Address, Flow} from '../flow/types.js';
 import {rowField, type FlowStore} from './store.js';
-import {natAddressOf, natKindOf, stateRank} from './names.js';
+import {stateRank} from './names.js';
 import {encodeNumbers} from './radix.js';
 
 /** Every column the flow view sorts by. */

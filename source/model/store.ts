@@ -6,9 +6,9 @@
  * cache lines), so an event touches two lines instead of one per field; sort keys are
  * columns (`keyColumns`), so sorts and filters scan them sequentially. Internal to the model.
  */
+import {sameAddress} from '../flow/address.js';
+import {natAddressOf, natKindOf} from '../flow/nat.js';
 import type {Address, Flow, Tuple} from '../flow/types.js';
-import {sameAddress} from './address.js';
-import {natAddressOf, natKindOf} from './names.js';
 import {counterRate, smoothingWeight} from './rates.js';
 import {columnBit, keyColumnCount, writeChangingKeys, writeRowKeys} from './sort-keys.js';
 import {TextIndex} from './text-index.js';

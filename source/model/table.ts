@@ -3,6 +3,9 @@
  * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
  * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
  */
+import {flowKey, flowKeyId} from '../flow/key.js';
+import {natKindOf} from '../flow/nat.js';
+import {IPPROTO_TCP} from '../flow/protocols.js';
 import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
 import {EventRate} from './event-rate.js';
 import {evaluateFilter} from './filter-columns.js';
@@ -17,9 +20,7 @@ import {
 } from './group.js';
 import {FlowHistory, TableHistory, type RateSample, type TableSecond} from './history.js';
 import {IdentityOrder} from './identity-order.js';
-import {flowKey, flowKeyId} from './key.js';
 import {mergeFlow} from './merge.js';
-import {natKindOf} from './names.js';
 import {radixSortRefined} from './radix.js';
 import {columnBit, columnKey, maxChunks, type SortColumn} from './sort-keys.js';
 import {SlotIndex} from './slot-index.js';
@@ -421,7 +422,7 @@ export class FlowTable {
 				if (flow === undefined || store.isClosed(slot)) continue;
 				bytesPerSecond += store.bytesPerSecond(slot);
 				byProtocol[flow.proto] = (byProtocol[flow.proto] ?? 0) + 1;
-				if (flow.protonum === 6 && flow.state) {
+				if (flow.protonum === IPPROTO_TCP && flow.state) {
 					byState[flow.state] = (byState[flow.state] ?? 0) + 1;
 				}
 

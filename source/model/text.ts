@@ -3,8 +3,10 @@
  * ~1-2 us at 100k rows (mostly allocation and GC), writing the same text into a shared buffer
  * ~0.2 us, which is what lets `TextIndex` answer the first bare-word keystroke within a frame.
  */
+import {writeAddress, writeDecimal, writeHex} from '../flow/address-text.js';
+import {natKindOf} from '../flow/nat.js';
 import type {Address, Flow} from '../flow/types.js';
-import {flagBits, natKindOf} from './names.js';
+import {flagBits} from './names.js';
 
 /** Upper bound of a row's text length before the helper name (5 endpoints, all flags, ...). */
 const maxFixedLength = 640;
@@ -26,58 +28,6 @@ function writeLower(out: Uint8Array, at: number, text: string): number {
 	return at;
 }
 
-function writeDecimal(out: Uint8Array, at: number, value: number): number {
-	if (value < 0) {
-		out[at++] = 45;
-		value = -value;
-	}
-
-	// Ports and octets are small: integer division on int32 is several times faster than the
-	// general float path below.
-	if (value < 0x80000000) {
-		let digits = 1;
-		for (let limit = 10; digits < 10 && value >= limit; limit *= 10) digits++;
-		let rest = value | 0;
-		for (let i = at + digits - 1; i >= at; i--) {
-			const next = (rest / 10) | 0;
-			out[i] = 48 + rest - next * 10;
-			rest = next;
-		}
-
-		return at + digits;
-	}
-
-	let digits = 0;
-	for (let rest = value; rest >= 1; rest = Math.floor(rest / 10)) digits++;
-	for (let i = digits - 1; i >= 0; i--) {
-		out[at + i] = 48 + (value % 10);
-		value = Math.floor(value / 10);
-	}
-
-	return at + digits;
-}
-
-function writeHex(out: Uint8Array, at: number, value: number): number {
-	let digits = 1;
-	while (digits < 8 && value >>> (digits * 4) !== 0) digits++;
-	for (let i = digits - 1; i >= 0; i--) {
-		const nibble = (value >>> (i * 4)) & 15;
-		out[at++] = nibble < 10 ? 48 + nibble : 87 + nibble;
-	}
-
-	return at;
-}
-
-function writeAddress(out: Uint8Array, at: number, address: Address): number {
-	if (typeof address !== 'number') return writeIpv6(out, at, address);
-	for (let shift = 24; shift >= 0; shift -= 8) {
-		at = writeDecimal(out, at, (address >>> shift) & 255);
-		if (shift > 0) out[at++] = 46;
-	}
-
-	return at;
-}
-
 function writeEndpoint(
 	out: Uint8Array,
 	at: number,
@@ -93,47 +43,6 @@ function writeEndpoint(
 	if (v6) out[at++] = 93;
 	out[at++] = 58;
 	return writeDecimal(out, at, port);
-}
-
-/**
- * IPv6 in RFC 5952 form as bytes (see `formatAddress`): lowercase hex without leading zeros,
- * the first longest run of two or more zero groups as `::`, IPv4-mapped with a dotted tail.
- */
-export function writeIpv6(out: Uint8Array, at: number, address: Uint8Array): number {
-	let bestStart = -1;
-	let bestLength = 1;
-	let runStart = -1;
-	for (let i = 0; i < 8; i++) {
-		if (address[i * 2] === 0 && address[i * 2 + 1] === 0) {
-			if (runStart === -1) runStart = i;
-			if (i - runStart + 1 > bestLength) {
-				bestStart = runStart;
-				bestLength = i - runStart + 1;
-			}
-		} else {
-			runStart = -1;
-		}
-	}
-
-	if (bestStart === 0 && bestLength === 5 && address[10] === 0xff && address[11] === 0xff) {
-		at = writeLower(out, at, '::ffff:');
-		const v4 = ((address[12] << 24) | (address[13] << 16) | (address[14] << 8) | address[15]) >>> 0;
-		return writeAddress(out, at, v4);
-	}
-
-	for (let i = 0; i < 8; i++) {
-		if (i === bestStart) {
-			out[at++] = 58;
-			out[at++] = 58;
-			i += bestLength - 1;
-			continue;
-		}
-
-		if (i > 0 && i !== bestStart + bestLength) out[at++] = 58;
-		at = writeHex(out, at, (address[i * 2] << 8) | address[i * 2 + 1]);
-	}
-
-	return at;
 }
 
 const flagList = Object.entries(flagBits).map(([name, flag]) => ({name: ` ${name}`, ...flag}));

@@ -1,25 +1,11 @@
 /**
- * Addresses as the router's tools print them, read strictly into the compact form of flow.ts,
- * and written back canonically for commands sent to the router. Only text that is an address
- * and nothing else parses: no zone suffix, no leading zeros in IPv4 octets, no spaces.
+ * Addresses as the router's tools print them, read strictly into the compact form of
+ * flow/types.ts, and written back canonically for commands sent to the router. Only text that
+ * is an address and nothing else parses: no zone suffix, no leading zeros in IPv4 octets (the
+ * strict dotted quad of flow/address.ts), no spaces.
  */
+import {parseIpv4} from '../flow/address.js';
 import type {Address} from '../flow/types.js';
-
-/** An IPv4 address in dotted decimal as a 32-bit number, or undefined. */
-export function parseIpv4(text: string): number | undefined {
-	if (text.length > 15) return undefined;
-	const parts = text.split('.');
-	if (parts.length !== 4) return undefined;
-	let value = 0;
-	for (const part of parts) {
-		if (!/^(0|[1-9]\d{0,2})$/.test(part)) return undefined;
-		const octet = Number(part);
-		if (octet > 255) return undefined;
-		value = value * 256 + octet;
-	}
-
-	return value;
-}
 
 /**
  * An IPv6 address in any RFC 4291 text form (full with leading zeros as /proc prints it,

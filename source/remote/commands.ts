@@ -3,6 +3,7 @@
  * router and nothing is left there. Every value put in a command comes from the parser (numbers,
  * canonical addresses) or from conntop's own options, and is quoted for the shell all the same.
  */
+import {hasPorts, isIcmp, protocolName} from '../flow/protocols.js';
 import type {Flow} from '../flow/types.js';
 import {addressText} from './address-text.js';
 import {shellCommand, shellQuote} from './shell-quote.js';
@@ -64,37 +65,30 @@ export function statsCommand(reader: Reader): string {
 	return lines.join('; ');
 }
 
-/** conntrack's name for protocols it can select by tuple, and whether they have ports. */
-const deletable: Readonly<Record<number, {name: string; ports: boolean; icmp?: string}>> = {
-	6: {name: 'tcp', ports: true},
-	17: {name: 'udp', ports: true},
-	33: {name: 'dccp', ports: true},
-	132: {name: 'sctp', ports: true},
-	136: {name: 'udplite', ports: true},
-	1: {name: 'icmp', ports: false, icmp: 'icmp'},
-	58: {name: 'icmpv6', ports: false, icmp: 'icmpv6'},
-};
-
 function checked(value: number, max: number): number {
 	if (!Number.isInteger(value) || value < 0 || value > max)
 		throw new Error(`refusing to send ${value} to the router: out of range`);
 	return value;
 }
 
-/** The arguments naming `flow`'s original tuple for conntrack's -G, -L and -D. */
+/**
+ * The arguments naming `flow`'s original tuple for conntrack's -G, -L and -D: conntrack selects
+ * by tuple only the protocols whose tuples carry ports or ICMP fields.
+ */
 function tupleArgs(flow: Flow): Array<string | number> | undefined {
-	const proto = deletable[flow.protonum];
-	if (!proto) return undefined;
+	const ports = hasPorts(flow.protonum);
+	if (!ports && !isIcmp(flow.protonum)) return undefined;
+	const name = protocolName(flow.protonum);
 	const {original} = flow;
 	const args: Array<string | number> = [
 		'-p',
-		proto.name,
+		name,
 		'-s',
 		addressText(original.src),
 		'-d',
 		addressText(original.dst),
 	];
-	if (proto.ports) {
+	if (ports) {
 		args.push(
 			'--sport',
 			checked(original.sport, 65_535),
@@ -103,11 +97,11 @@ function tupleArgs(flow: Flow): Array<string | number> | undefined {
 		);
 	} else {
 		args.push(
-			`--${proto.icmp}-type`,
+			`--${name}-type`,
 			checked(original.icmpType, 255),
-			`--${proto.icmp}-code`,
+			`--${name}-code`,
 			checked(original.icmpCode, 255),
-			`--${proto.icmp}-id`,
+			`--${name}-id`,
 			checked(original.icmpId, 65_535),
 		);
 	}

@@ -9,56 +9,42 @@
  * What comes out is numbers, addresses and names from fixed tables or narrow patterns, so no
  * byte of the router's text reaches the screen, a log or a later command unparsed.
  */
+import {parseIpv4} from '../flow/address.js';
+import {eventTags} from '../flow/events.js';
+import {natKind, natStatusBits} from '../flow/nat.js';
+import {
+	conntrackProtocolName,
+	hasPorts,
+	hasStates,
+	IPPROTO_GRE,
+	isIcmp,
+} from '../flow/protocols.js';
+import {
+	IPS_ASSURED,
+	IPS_CONFIRMED,
+	IPS_FIXED_TIMEOUT,
+	IPS_HW_OFFLOAD,
+	IPS_OFFLOAD,
+	IPS_SEEN_REPLY,
+} from '../flow/status.js';
 import type {Address, Counters, Family, Flow, FlowEventType, Tuple} from '../flow/types.js';
-import {parseIpv4, parseIpv6} from './address-text.js';
+import {parseIpv6} from './address-text.js';
 
 /** Longer lines are skipped unread: a real one is under 500 characters, labels and all. */
 export const maxLineLength = 4096;
 
-/** Protocol names as conntrack-tools and the kernel print them, by number; others are "unknown". */
-const protocolNames: Readonly<Record<number, string>> = {
-	1: 'icmp',
-	6: 'tcp',
-	17: 'udp',
-	33: 'dccp',
-	47: 'gre',
-	58: 'icmpv6',
-	132: 'sctp',
-	136: 'udplite',
-};
-
-/** Protocols whose tuples carry ports. */
-const portProtocols = new Set([6, 17, 33, 132, 136]);
-/** Protocols whose tuples carry an ICMP type, code and id. */
-const icmpProtocols = new Set([1, 58]);
-/** Protocols with a state name after the timeout. */
-const stateProtocols = new Set([6, 33, 132]);
-
-/** IPS_* status bits (include/uapi/linux/netfilter/nf_conntrack_common.h). */
-const ips = {
-	seenReply: 1 << 1,
-	assured: 1 << 2,
-	confirmed: 1 << 3,
-	srcNat: 1 << 4,
-	dstNat: 1 << 5,
-	fixedTimeout: 1 << 10,
-	offload: 1 << 14,
-	hwOffload: 1 << 15,
-} as const;
-
 /** The bracketed flags the text shows, and the status bit each stands for. */
 const flagBits: Readonly<Record<string, number>> = {
-	'[ASSURED]': ips.assured,
-	'[OFFLOAD]': ips.offload,
-	'[HW_OFFLOAD]': ips.hwOffload,
-	'[FIXED_TIMEOUT]': ips.fixedTimeout,
+	'[ASSURED]': IPS_ASSURED,
+	'[OFFLOAD]': IPS_OFFLOAD,
+	'[HW_OFFLOAD]': IPS_HW_OFFLOAD,
+	'[FIXED_TIMEOUT]': IPS_FIXED_TIMEOUT,
 };
 
-const eventTypes: Readonly<Record<string, FlowEventType>> = {
-	'[NEW]': 'new',
-	'[UPDATE]': 'update',
-	'[DESTROY]': 'destroy',
-};
+/** The event types by the tag `conntrack -E` prints (`[NEW]` ...). */
+const eventTypes: Readonly<Record<string, FlowEventType>> = Object.fromEntries(
+	Object.entries(eventTags).map(([type, tag]) => [tag, type as FlowEventType]),
+);
 
 const digits = /^\d{1,20}$/;
 const statePattern = /^[A-Z][A-Z0-9_]{0,23}$/;
@@ -136,14 +122,14 @@ function readTuple(tokens: Tokens, protonum: number, family: Family | undefined)
 	let icmpType = -1;
 	let icmpCode = -1;
 	let icmpId = -1;
-	if (portProtocols.has(protonum)) {
+	if (hasPorts(protonum)) {
 		sport = need(tokens.number('sport', 65_535));
 		dport = need(tokens.number('dport', 65_535));
-	} else if (icmpProtocols.has(protonum)) {
+	} else if (isIcmp(protonum)) {
 		icmpType = need(tokens.number('type', 255));
 		icmpCode = need(tokens.number('code', 255));
 		icmpId = need(tokens.number('id', 65_535));
-	} else if (protonum === 47) {
+	} else if (protonum === IPPROTO_GRE) {
 		// GRE keys (PPTP) are printed but are not part of flow.ts's tuple.
 		for (const key of ['srckey', 'dstkey']) {
 			const text = tokens.value(key);
@@ -163,19 +149,6 @@ function readTuple(tokens: Tokens, protonum: number, family: Family | undefined)
 	return {tuple: {src, dst, sport, dport, icmpType, icmpCode, icmpId}, counters};
 }
 
-function sameAddress(a: Address, b: Address): boolean {
-	if (typeof a === 'number' || typeof b === 'number') return a === b;
-	for (let index = 0; index < 16; index++) if (a[index] !== b[index]) return false;
-	return true;
-}
-
-/** What the tuples say about NAT (as the kernel decoder derives it when status lacks the bits). */
-function natBits(original: Tuple, reply: Tuple): number {
-	const snat = !sameAddress(reply.dst, original.src) || reply.dport !== original.sport;
-	const dnat = !sameAddress(reply.src, original.dst) || reply.sport !== original.dport;
-	return (snat ? ips.srcNat : 0) | (dnat ? ips.dstNat : 0);
-}
-
 /** Reads one flow from `tokens`, starting at the layer-3 name or the protocol name. */
 function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 	let family: Family | undefined;
@@ -186,7 +159,7 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 
 	const protoName = need(tokens.next());
 	const protonum = need(decimal(need(tokens.next()), 255));
-	const proto = protocolNames[protonum] ?? 'unknown';
+	const proto = conntrackProtocolName(protonum);
 	if (protoName !== proto) throw new Reject();
 
 	let timeout: number | undefined;
@@ -195,14 +168,14 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 
 	let state: string | null = null;
 	if (statePattern.test(tokens.peek() ?? '')) state = tokens.next()!;
-	if (state !== null && !stateProtocols.has(protonum)) throw new Reject();
+	if (state !== null && !hasStates(protonum)) throw new Reject();
 
 	const original = readTuple(tokens, protonum, family);
 	family ??= typeof original.tuple.src === 'number' ? 'ipv4' : 'ipv6';
-	let status = ips.confirmed | ips.seenReply;
+	let status = IPS_CONFIRMED | IPS_SEEN_REPLY;
 	if (tokens.peek() === '[UNREPLIED]') {
 		tokens.next();
-		status &= ~ips.seenReply;
+		status &= ~IPS_SEEN_REPLY;
 	}
 
 	const reply = readTuple(tokens, protonum, family);
@@ -261,9 +234,10 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 		}
 	}
 
-	status |= natBits(original.tuple, reply.tuple);
-	const snat = (status & ips.srcNat) !== 0;
-	const dnat = (status & ips.dstNat) !== 0;
+	// The text carries no NAT bits: the tuples say it, as the kernel decoder derives it when
+	// CTA_STATUS lacks them.
+	const nat = natKind(original.tuple, reply.tuple);
+	status |= natStatusBits(nat);
 	return {
 		id,
 		family,
@@ -272,7 +246,7 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 		original: {...original.tuple, zone: zoneOriginal},
 		reply: {...reply.tuple, zone: zoneReply},
 		status,
-		state: stateProtocols.has(protonum) ? state : null,
+		state: hasStates(protonum) ? state : null,
 		timeout,
 		mark,
 		use,
@@ -284,7 +258,7 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 		// delta-time is whole seconds since the flow started (nf_conntrack_timestamp=1).
 		start: delta === undefined ? undefined : now - delta * 1000,
 		helper,
-		nat: snat && dnat ? 'both' : snat ? 'snat' : dnat ? 'dnat' : null,
+		nat,
 	};
 }
 

@@ -1,9 +1,9 @@
 /**
  * Failures of the remote source, each with one sentence and its own exit code, so a script can
  * tell "could not log in" from "not root there" from "no conntrack there". A RemoteError is a
- * KernelError to everything above (the sync and the CLI report both the same way).
+ * SourceError, as the kernel's KernelError is: the sync and the CLI report both the same way.
  */
-import {KernelError} from '../kernel/kernel-error.js';
+import {SourceError} from '../flow/source-error.js';
 
 /** Why the router's table could not be read. */
 export type RemoteFailure =
@@ -25,7 +25,9 @@ export const remoteExitCodes: Readonly<Record<RemoteFailure, number>> = {
 };
 
 /** A remote failure with a sentence for people and its exit code. */
-export class RemoteError extends KernelError {
+export class RemoteError extends SourceError {
+	override readonly name: string = 'RemoteError';
+
 	constructor(
 		readonly failure: RemoteFailure,
 		message: string,

@@ -7,9 +7,8 @@
  */
 import {EventEmitter} from 'node:events';
 import {rmSync} from 'node:fs';
+import type {DeleteOutcome, DumpSummary, KernelStats, SourceCapabilities} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
-import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
-import type {SourceCapabilities} from './capabilities.js';
 import {
 	deleteCommand,
 	dumpCommand,

@@ -4,7 +4,7 @@
  * flow parser: counters are names from a narrow pattern with decimal (or, in /proc, hex)
  * values; any other line is ignored, and nothing of it is kept.
  */
-import type {KernelStats} from '../kernel/client.js';
+import type {KernelStats} from '../flow/source.js';
 
 /** /proc/net/stat/nf_conntrack's column names that differ from conntrack -S's. */
 const procNames: Readonly<Record<string, string>> = {

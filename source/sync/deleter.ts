@@ -4,9 +4,9 @@
  */
 import {mkdir, open} from 'node:fs/promises';
 import {dirname} from 'node:path';
-import {flowToJson} from '../cli/flow-json.js';
+import {flowToJson} from '../flow/json.js';
+import type {DeleteOutcome} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
-import type {DeleteOutcome} from '../kernel/client.js';
 
 /** What a batch of deletes did. */
 export interface DeleteReport {

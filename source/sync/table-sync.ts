@@ -8,30 +8,10 @@
  * the last dump cost (see refresh-period.ts), or at a fixed `resyncIntervalMs`.
  */
 import {EventEmitter} from 'node:events';
+import {flowKey} from '../flow/key.js';
+import type {DeleteOutcome, EventSource, FlowSource, KernelStats} from '../flow/source.js';
 import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
-import type {DeleteOutcome, DumpSummary, KernelStats} from '../kernel/client.js';
-import type {KernelError} from '../kernel/kernel-error.js';
-import {flowKey} from '../model/key.js';
 import {refreshPeriodMs, type RefreshBudget} from './refresh-period.js';
-
-/** The request side the sync needs: ConntrackClient satisfies it. */
-export interface FlowSource {
-	dump(onFlow: (flow: Flow) => void): Promise<DumpSummary>;
-	stats(): Promise<KernelStats>;
-	delete(flow: Flow): Promise<DeleteOutcome>;
-	/** Re-reads flows by tuple and zone; a source without it has only dumps. */
-	reread?(flows: readonly Flow[]): Promise<RereadResult[]>;
-	close(): void;
-}
-
-/** The event side the sync needs: EventStream satisfies it. */
-export interface EventSource {
-	on(event: 'event', listener: (event: FlowEvent) => void): unknown;
-	on(event: 'resync', listener: (reason: string) => void): unknown;
-	on(event: 'error', listener: (error: KernelError) => void): unknown;
-	on(event: 'ready', listener: (receiveBuffer: number) => void): unknown;
-	stop(): void;
-}
 
 /** Where the flows go: the model's table satisfies it. */
 export interface SyncTarget {

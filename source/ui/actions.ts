@@ -3,17 +3,17 @@
  * never written, and whatever needs I/O (deleting, re-reading, quitting, repainting) comes
  * back as an effect for the app to carry out.
  */
+import {flowKey} from '../flow/key.js';
+import {hasPorts} from '../flow/protocols.js';
 import type {Flow} from '../flow/types.js';
 import {parseFilter} from '../model/filter.js';
-import {flowKey} from '../model/key.js';
 import {groupSortColumns, type GroupBy} from '../model/group.js';
 import {sortColumns} from '../model/sort-keys.js';
 import type {FlowTable} from '../model/table.js';
-import type {DeleteReport} from '../sync/deleter.js';
 import {movePane, paneSizes, type PaneContext, type PaneMove} from './event-log.js';
-import {endpointText, hasPorts} from './flow-cells.js';
+import {endpointText} from '../view/flow-cells.js';
 import {bindingFor, type Action, type Binding, type Scope} from './keymap.js';
-import type {SourceLimits} from './types.js';
+import type {DeleteReport, SourceLimits} from './types.js';
 import {
 	activeFilter,
 	keyAt,

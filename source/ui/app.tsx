@@ -5,11 +5,21 @@
  */
 import {Box, Text, useInput} from 'ink';
 import {useEffect, useRef, useState} from 'react';
+import type {KernelStats} from '../flow/source.js';
+import {isOffloaded} from '../flow/status.js';
 import type {Flow, FlowEvent} from '../flow/types.js';
-import type {KernelStats} from '../kernel/client.js';
 import {parseFilter} from '../model/filter.js';
 import type {TableSecond} from '../model/history.js';
-import type {SyncStatus} from '../sync/table-sync.js';
+import {
+	chooseColumns,
+	chooseGroupColumns,
+	formatFlowRow,
+	formatGroupRow,
+	formatHeaderLine,
+	widestEndpoint,
+} from '../view/columns.js';
+import {stateLabel, stateTone} from '../view/flow-cells.js';
+import {padCell} from '../view/text.js';
 import {
 	deleteDisabledReason,
 	deleteFinished,
@@ -19,14 +29,6 @@ import {
 	type Effect,
 } from './actions.js';
 import {
-	chooseColumns,
-	chooseGroupColumns,
-	formatFlowRow,
-	formatGroupRow,
-	formatHeaderLine,
-	widestEndpoint,
-} from './columns.js';
-import {
 	EventRing,
 	formatEventLine,
 	paneHeight,
@@ -35,7 +37,6 @@ import {
 	type PaneContext,
 } from './event-log.js';
 import {applyInput, PasteTracker, type RawInput} from './input-batch.js';
-import {isOffloaded, stateLabel, stateTone} from './flow-cells.js';
 import {headerHeight, headerLines, type HeaderHistory, type Segment} from './header.js';
 import {recordStats, troubleFigures, type TroubleHistory} from './kernel-rates.js';
 import {bindings, footerHints, keyLabel} from './keymap.js';
@@ -51,8 +52,7 @@ import {
 	type UiState,
 } from './state.js';
 import {paint} from './paint.js';
-import {padCell} from './text.js';
-import type {TuiDeps, TuiOptions} from './types.js';
+import type {SyncState, TuiDeps, TuiOptions} from './types.js';
 import {useRedraw} from './use-redraw.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
@@ -162,7 +162,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	stateRef.current = state;
 	const paused = state.pausedAt !== undefined;
 	const redraw = useRedraw(options.intervalMs, !paused);
-	const [syncStatus, setSyncStatus] = useState<SyncStatus>(deps.sync.status);
+	const [syncStatus, setSyncStatus] = useState<SyncState>(deps.sync.status);
 	const stats = useRef<TroubleHistory | undefined>(undefined);
 	const ring = useRef(new EventRing(eventCapacity));
 	const pageRows = useRef(1);
@@ -178,7 +178,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 			if (stateRef.current.pausedAt === undefined) redraw.request();
 		};
 
-		const onStatus = (status: SyncStatus) => {
+		const onStatus = (status: SyncState) => {
 			setSyncStatus(status);
 		};
 

@@ -2,13 +2,16 @@
  * The detail view of one flow as label/value lines, pure. NAT is spelled out in words from
  * both tuples: conntrack's raw tuples say the same, but people read them backwards.
  */
+import {formatAddress} from '../flow/address-text.js';
+import {natKindOf} from '../flow/nat.js';
+import {hasPorts, isIcmp} from '../flow/protocols.js';
+import {IPS_SEEN_REPLY, isOffloaded, statusFlags} from '../flow/status.js';
 import type {Flow, Tuple} from '../flow/types.js';
 import type {RateSample} from '../model/history.js';
-import {formatAddress, formatBytes, formatCount, formatRate, formatTtl} from '../model/format.js';
-import {flagBits, natKindOf} from '../model/names.js';
 import type {FlowRow} from '../model/table.js';
+import {endpointText, stateLabel, type NameResolver} from '../view/flow-cells.js';
+import {formatBytes, formatCount, formatRate, formatTtl} from '../view/format.js';
 import {bucketed, sparkline} from './sparkline.js';
-import {endpointText, hasPorts, isOffloaded, stateLabel, type NameResolver} from './flow-cells.js';
 
 function endpoint(flow: Flow, address: Tuple['src'], port: number, resolve?: NameResolver): string {
 	return endpointText(address, port, hasPorts(flow.protonum), resolve);
@@ -41,7 +44,7 @@ export function natExplanation(flow: Flow, resolve?: NameResolver): string[] {
 
 function tupleText(flow: Flow, tuple: Tuple): string {
 	const base = `src=${formatAddress(tuple.src)} dst=${formatAddress(tuple.dst)}`;
-	if (flow.protonum === 1 || flow.protonum === 58) {
+	if (isIcmp(flow.protonum)) {
 		return `${base} type=${tuple.icmpType} code=${tuple.icmpCode} id=${tuple.icmpId}`;
 	}
 
@@ -52,13 +55,8 @@ function tupleText(flow: Flow, tuple: Tuple): string {
 
 function flagNames(flow: Flow): string {
 	if (flow.status === undefined) return 'unknown';
-	const names: string[] = [];
-	for (const [name, flag] of Object.entries(flagBits)) {
-		if (flag.negate) continue;
-		if ((flow.status & flag.bit) !== 0) names.push(name.toUpperCase());
-	}
-
-	if ((flow.status & flagBits.seen_reply.bit) === 0) names.unshift('UNREPLIED');
+	const names = statusFlags(flow.status);
+	if ((flow.status & IPS_SEEN_REPLY) === 0) names.unshift('UNREPLIED');
 	return `${names.join(' ') || '-'} (0x${flow.status.toString(16)})`;
 }
 

@@ -3,10 +3,12 @@
  * scroll), which events it shows under the current filter, and their one-line form (like
  * `conntrack -E`, shortened to the screen).
  */
+import {eventTags} from '../flow/events.js';
+import {hasPorts} from '../flow/protocols.js';
 import type {FlowEvent} from '../flow/types.js';
 import {eventSubject, type Filter} from '../model/filter.js';
-import {endpointCell, hasPorts, stateLabel, type NameResolver} from './flow-cells.js';
-import {padCell, truncateEnd} from './text.js';
+import {endpointCell, stateLabel, type NameResolver} from '../view/flow-cells.js';
+import {padCell, truncateEnd} from '../view/text.js';
 
 /** The latest `capacity` events, oldest dropped first; O(1) per event. */
 export class EventRing {
@@ -46,12 +48,6 @@ export class EventRing {
 	}
 }
 
-const tags: Readonly<Record<FlowEvent['type'], string>> = {
-	new: '[NEW]',
-	update: '[UPDATE]',
-	destroy: '[DESTROY]',
-};
-
 function clock(time: number): string {
 	const date = new Date(time);
 	const pad = (n: number) => String(n).padStart(2, '0');
@@ -69,7 +65,7 @@ export function formatEventLine(event: FlowEvent, width: number, resolve?: NameR
 	const src = endpointCell(o.src, o.sport, ports, 30, resolve);
 	const dst = endpointCell(o.dst, o.dport, ports, 30, resolve);
 	const state = flow.state !== undefined || flow.status !== undefined ? ` ${stateLabel(flow)}` : '';
-	const line = `${clock(event.time)} ${tags[event.type].padEnd(9)} ${flow.proto} ${src} → ${dst}${state}`;
+	const line = `${clock(event.time)} ${eventTags[event.type].padEnd(9)} ${flow.proto} ${src} → ${dst}${state}`;
 	return padCell(truncateEnd(line, width), width);
 }
 

@@ -4,13 +4,13 @@
  * mislead. Each line is built by its own function from `HeaderInfo`; a line is a list of items
  * packed into the width, least important last.
  */
-import {formatCount} from '../model/format.js';
 import type {GroupBy} from '../model/group.js';
-import type {SyncStatus} from '../sync/table-sync.js';
-import type {Tone} from './flow-cells.js';
+import type {Tone} from '../view/flow-cells.js';
+import {formatCount} from '../view/format.js';
+import {groupDigits, shortDuration, textWidth, truncateEnd} from '../view/text.js';
 import type {TroubleFigure} from './kernel-rates.js';
 import {sparkline} from './sparkline.js';
-import {groupDigits, shortDuration, textWidth, truncateEnd} from './text.js';
+import type {SyncState} from './types.js';
 
 /** A run of text in one style. */
 export interface Segment {
@@ -50,7 +50,7 @@ export interface HeaderInfo {
 	readonly filter?: string;
 	readonly paused: boolean;
 	readonly tagged: number;
-	readonly sync: SyncStatus;
+	readonly sync: SyncState;
 	/** What the table source cannot do, e.g. "read-only: no conntrack on the router". */
 	readonly sourceNote?: string;
 	readonly now: number;
@@ -154,7 +154,7 @@ function rate(value: number): string {
 }
 
 /** The status line of the sync: resyncs, how long ago and why. */
-function resyncItem(sync: SyncStatus, now: number): Item | undefined {
+function resyncItem(sync: SyncState, now: number): Item | undefined {
 	if (sync.resyncs === 0 || !sync.lastResync) return undefined;
 	const ago = shortDuration((now - sync.lastResync.time) / 1000);
 	return [{text: `resyncs ${sync.resyncs}, last ${ago} ago (${sync.lastResync.reason})`}];
@@ -164,7 +164,7 @@ function resyncItem(sync: SyncStatus, now: number): Item | undefined {
  * How fresh the figures are: the rows on screen are re-read every tick, the rest only by the
  * background re-read, whose age and period this says.
  */
-function syncNote(sync: SyncStatus, now: number): Item {
+function syncNote(sync: SyncState, now: number): Item {
 	const parts: string[] = [];
 	if (sync.lastDump !== undefined) {
 		const age = `counters ${shortDuration((now - sync.lastDump) / 1000)} old`;

@@ -4,7 +4,7 @@
  * conntop started (a burst must not vanish when the rate falls back to 0), how fast now, and
  * whether one rose recently enough to stay highlighted.
  */
-import type {KernelStats} from '../kernel/client.js';
+import type {KernelStats} from '../flow/source.js';
 
 /** The counters the header watches, as `conntrack -S` names them, in the order it shows them. */
 export const troubleCounters = ['insert_failed', 'drop', 'early_drop', 'invalid'] as const;

@@ -4,12 +4,12 @@
  */
 import {Box, Text} from 'ink';
 import type {FlowRow} from '../model/table.js';
+import type {NameResolver} from '../view/flow-cells.js';
+import {rowLegend} from '../view/row-marks.js';
+import {padCell, textWidth, truncateEnd} from '../view/text.js';
 import {detailLines, type RateHistory} from './detail.js';
-import type {NameResolver} from './flow-cells.js';
 import {helpSections} from './keymap.js';
 import {paint} from './paint.js';
-import {rowLegend} from './row-marks.js';
-import {padCell, textWidth, truncateEnd} from './text.js';
 
 /** A line of an overlay with its style. */
 interface Line {

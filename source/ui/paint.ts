@@ -5,7 +5,7 @@
  * row would vanish under `conntop --no-color`. Here colours follow the `color` option and
  * bold/dim/inverse are always drawn (NO_COLOR allows them).
  */
-import type {Tone} from './flow-cells.js';
+import type {Tone} from '../view/flow-cells.js';
 
 /** How a run of text is drawn. */
 export interface Style {

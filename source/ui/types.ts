@@ -1,13 +1,14 @@
 /**
  * The contract between the CLI and the TUI: what `runTui` is given. Kept apart from run.tsx
- * so the app's components can name these types without importing the runner.
+ * so the app's components can name these types without importing the runner. The TUI declares
+ * here the little it needs of the sync and the deleter; the CLI passes TableSync and the
+ * deleter of sync/, which satisfy these shapes, so ui/ never imports sync/ or kernel/.
  */
+import type {KernelStats} from '../flow/source.js';
 import type {Flow, FlowEvent} from '../flow/types.js';
 import type {GroupBy} from '../model/group.js';
 import type {SortColumn} from '../model/sort-keys.js';
 import type {FlowTable} from '../model/table.js';
-import type {DeleteReport} from '../sync/deleter.js';
-import type {TableSync} from '../sync/table-sync.js';
 
 /** How the TUI starts. */
 export interface TuiOptions {
@@ -64,11 +65,62 @@ export interface EventFeed {
 	off(event: 'event', listener: (event: FlowEvent) => void): unknown;
 }
 
+/**
+ * What the header says about keeping the table true: TableSync's status satisfies it (see
+ * its SyncStatus for how each figure is kept).
+ */
+export interface SyncState {
+	/** Re-dumps after lost events or on request. */
+	readonly resyncs: number;
+	/** When and why the last of them happened. */
+	readonly lastResync?: {readonly time: number; readonly reason: string};
+	/** Time of the last complete dump. */
+	readonly lastDump?: number;
+	/** The background re-dump period in force, ms; undefined when refreshes are off. */
+	readonly refreshEveryMs?: number;
+	/** Whether that period follows the table's size (false: fixed by --resync). */
+	readonly refreshAuto: boolean;
+	/** Time of the last re-read of the flows on screen. */
+	readonly lastReread?: number;
+	/** The last failure; the table is stale while this is set. */
+	readonly error?: string;
+	/** Events are not being followed; only periodic dumps update the table. */
+	readonly eventsDown: boolean;
+	/** Messages skipped as malformed in the last dump. */
+	readonly skipped: number;
+}
+
+/** The sync as the TUI drives it: TableSync satisfies it. */
+export interface SyncFeed {
+	readonly status: SyncState;
+	/** `changed`: the table changed; `status`: the state above changed; `stats`: a sample. */
+	on(event: 'changed', listener: () => void): unknown;
+	on(event: 'status', listener: (status: SyncState) => void): unknown;
+	on(event: 'stats', listener: (stats: KernelStats) => void): unknown;
+	off(event: 'changed', listener: () => void): unknown;
+	off(event: 'status', listener: (status: SyncState) => void): unknown;
+	off(event: 'stats', listener: (stats: KernelStats) => void): unknown;
+	/** Re-reads the whole table now (`R`). */
+	resync(reason: string): unknown;
+	/** The flows on screen and in the detail view, to keep exact; replaces the last list. */
+	watch(flows: readonly Flow[]): void;
+}
+
+/** What a batch of deletes did, as the status line tells it; sync/deleter.ts's report fits. */
+export interface DeleteReport {
+	readonly deleted: number;
+	/** Already gone, or the tuple now belongs to another flow. */
+	readonly gone: number;
+	readonly failed: ReadonlyArray<{readonly flow: Flow; readonly reason: string}>;
+	/** Set when the log could not be written (the deletes themselves still happened). */
+	readonly logError?: string;
+}
+
 /** What the TUI works with. It does no I/O of its own. */
 export interface TuiDeps {
 	readonly table: FlowTable;
-	readonly sync: Pick<TableSync, 'on' | 'off' | 'status' | 'resync' | 'watch'>;
-	/** Deletes flows through the kernel and logs each deleted one (source/sync/deleter.ts). */
+	readonly sync: SyncFeed;
+	/** Deletes flows through the table's source and logs each deleted one. */
 	readonly deleter: (flows: readonly Flow[]) => Promise<DeleteReport>;
 	/** Shown in the status line after deletes. */
 	readonly deleteLogPath: string;

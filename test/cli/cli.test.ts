@@ -3,7 +3,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import type {FlowJson} from '../../source/cli/flow-json.js';
+import type {FlowJson} from '../../source/flow/json.js';
 import {permissionMessage} from '../../source/kernel/kernel-error.js';
 import {parseConntrackList} from '../helpers/conntrack-list.js';
 import {assertFlowsMatchList, assertVariety} from '../helpers/compare-flows.js';

@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import type {FlowJson} from '../../source/cli/flow-json.js';
+import type {FlowJson} from '../../source/flow/json.js';
 import {repoRoot, TestNamespace} from '../helpers/netns.js';
 
 /** Runs a command to completion and returns its stdout; fails the test with its stderr. */

@@ -3,7 +3,7 @@
  * of the same table, field by field: the reference both the codec and the client answer to.
  */
 import assert from 'node:assert/strict';
-import type {FlowJson, TupleJson} from '../../source/cli/flow-json.js';
+import type {FlowJson, TupleJson} from '../../source/flow/json.js';
 import type {ListedFlow, ListedTuple} from './conntrack-list.js';
 
 /** A key both sides can build: id plus the original tuple. */

@@ -9,6 +9,7 @@
  */
 import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {IPPROTO_TCP} from '../../source/flow/protocols.js';
 import * as C from '../../source/kernel/constants.js';
 import type {CodecErrorKind} from '../../source/kernel/errors.js';
 
@@ -65,7 +66,7 @@ const ip = nest(
 );
 const proto = nest(
 	C.CTA_TUPLE_PROTO,
-	nla(C.CTA_PROTO_NUM, u8(C.IPPROTO_TCP)),
+	nla(C.CTA_PROTO_NUM, u8(IPPROTO_TCP)),
 	nla(C.CTA_PROTO_SRC_PORT, be16(40_000)),
 	nla(C.CTA_PROTO_DST_PORT, be16(443)),
 );

@@ -13,7 +13,7 @@
  *   capture-dump         {"datagrams": [hex, ...]}: the raw dump datagrams, for fixtures
  *   capture-events <ms>  {"datagrams": [hex, ...]}: raw event datagrams for <ms> ms, for fixtures
  */
-import {flowToJson, eventToJson} from '../../source/cli/flow-json.js';
+import {flowToJson, eventToJson} from '../../source/flow/json.js';
 import type {Flow} from '../../source/flow/types.js';
 import {readFileSync} from 'node:fs';
 import {RawNetlinkSocket} from 'netlink';

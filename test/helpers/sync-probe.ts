@@ -11,13 +11,14 @@
 import {execFile} from 'node:child_process';
 import {createInterface} from 'node:readline';
 import {promisify} from 'node:util';
-import {flowToJson} from '../../source/cli/flow-json.js';
+import {formatAddress} from '../../source/flow/address-text.js';
+import {flowToJson} from '../../source/flow/json.js';
+import type {FlowSource} from '../../source/flow/source.js';
 import type {FlowEvent} from '../../source/flow/types.js';
 import {ConntrackClient} from '../../source/kernel/client.js';
 import {EventStream} from '../../source/kernel/events.js';
-import {formatAddress} from '../../source/model/format.js';
 import {FlowTable} from '../../source/model/table.js';
-import {TableSync, type FlowSource} from '../../source/sync/table-sync.js';
+import {TableSync} from '../../source/sync/table-sync.js';
 import {flowKey} from './compare-flows.js';
 
 const client = ConntrackClient.open();

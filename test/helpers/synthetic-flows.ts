@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type {Address, Flow, FlowEvent, Tuple} from '../../source/flow/types.js';
-import {tcpStates} from '../../source/model/names.js';
+import {tcpStates} from '../../source/flow/states.js';
 
 /** A seeded PRNG (mulberry32) returning floats in [0, 1). */
 export function createRandom(seed: number): () => number {

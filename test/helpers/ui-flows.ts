@@ -5,9 +5,7 @@
 import {EventEmitter} from 'node:events';
 import type {Flow, FlowEvent} from '../../source/flow/types.js';
 import {FlowTable} from '../../source/model/table.js';
-import type {DeleteReport} from '../../source/sync/deleter.js';
-import type {SyncStatus} from '../../source/sync/table-sync.js';
-import type {TuiDeps, TuiOptions} from '../../source/ui/types.js';
+import type {DeleteReport, SyncState, TuiDeps, TuiOptions} from '../../source/ui/types.js';
 import {makeFlow as buildFlow} from './synthetic-flows.js';
 
 /** The start of every fake clock: 2026-01-01T00:00:00Z. */
@@ -87,7 +85,7 @@ export function tableWith(flows: readonly Flow[], now: number): FlowTable {
 
 /** A stand-in for TableSync: emit 'changed', 'status' and 'stats' by hand. */
 export class FakeSync extends EventEmitter {
-	status: SyncStatus = {resyncs: 0, refreshes: 0, refreshAuto: true, eventsDown: false, skipped: 0};
+	status: SyncState = {resyncs: 0, refreshAuto: true, eventsDown: false, skipped: 0};
 	readonly resyncs: string[] = [];
 	/** What the app last said is on screen (see TableSync.watch). */
 	watched: readonly Flow[] = [];
@@ -99,7 +97,7 @@ export class FakeSync extends EventEmitter {
 		this.resyncs.push(reason);
 	}
 
-	setStatus(status: Partial<SyncStatus>): void {
+	setStatus(status: Partial<SyncState>): void {
 		this.status = {...this.status, ...status};
 		this.emit('status', this.status);
 	}

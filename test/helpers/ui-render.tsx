@@ -4,9 +4,8 @@
  */
 import {render} from 'ink-testing-library';
 import type {Flow} from '../../source/flow/types.js';
-import type {DeleteReport} from '../../source/sync/deleter.js';
 import {App} from '../../source/ui/app.js';
-import type {TuiDeps, TuiOptions} from '../../source/ui/types.js';
+import type {DeleteReport, TuiDeps, TuiOptions} from '../../source/ui/types.js';
 import {
 	FakeClock,
 	FakeEvents,

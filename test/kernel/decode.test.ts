@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
-import {flowToJson} from '../../source/cli/flow-json.js';
+import {flowToJson} from '../../source/flow/json.js';
 import type {Flow} from '../../source/flow/types.js';
 import * as C from '../../source/kernel/constants.js';
-import {decodeDatagram, decodeFlow, natKind} from '../../source/kernel/decode.js';
+import {decodeDatagram, decodeFlow} from '../../source/kernel/decode.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,
@@ -240,34 +240,6 @@ describe('malformed input yields error values, never exceptions', () => {
 	test('a flow body without its nfgenmsg is an error value', () => {
 		const result = decodeFlow(Buffer.alloc(2), 0, 2);
 		assert.equal((result as CodecError).kind, 'truncated-header');
-	});
-});
-
-describe('NAT kind from tuples and status', () => {
-	const tuple = (src: number, dst: number, sport: number, dport: number) => ({
-		src,
-		dst,
-		sport,
-		dport,
-		icmpType: -1,
-		icmpCode: -1,
-		icmpId: -1,
-	});
-	test('a reply that mirrors the original is no NAT', () => {
-		assert.equal(natKind(tuple(1, 2, 10, 80), tuple(2, 1, 80, 10), C.IPS_CONFIRMED), null);
-	});
-	test('a reply to another address than the original source is SNAT', () => {
-		assert.equal(natKind(tuple(1, 2, 10, 80), tuple(2, 9, 80, 10)), 'snat');
-	});
-	test('a reply from another port than the original destination is DNAT', () => {
-		assert.equal(natKind(tuple(1, 2, 10, 80), tuple(2, 1, 8080, 10)), 'dnat');
-	});
-	test('both translations together are "both", and status bits alone are enough', () => {
-		assert.equal(natKind(tuple(1, 2, 10, 80), tuple(3, 9, 80, 10)), 'both');
-		assert.equal(
-			natKind(tuple(1, 2, 10, 80), tuple(2, 1, 80, 10), C.IPS_SRC_NAT | C.IPS_DST_NAT),
-			'both',
-		);
 	});
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import type {FlowJson} from '../../source/cli/flow-json.js';
+import type {FlowJson} from '../../source/flow/json.js';
 import {TestNamespace} from '../helpers/netns.js';
 import {populateVariety} from '../helpers/populate.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import type {KernelStats} from '../../source/kernel/client.js';
+import type {KernelStats} from '../../source/flow/source.js';
 import {recordStats, troubleFigures} from '../../source/ui/kernel-rates.js';
 import {TestNamespace} from '../helpers/netns.js';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import type {Address, Flow} from '../../source/flow/types.js';
 import {parseFilter, type Filter, type FilterSubject} from '../../source/model/filter.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {mergeFlow} from '../../source/model/merge.js';
 import {FlowTable} from '../../source/model/table.js';
 import {flowText} from '../../source/model/text.js';

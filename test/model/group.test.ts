@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
 import type {Flow} from '../../source/flow/types.js';
-import {addressPrefix} from '../../source/model/address.js';
+import {addressPrefix} from '../../source/model/cidr.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
-import {formatAddress} from '../../source/model/format.js';
+import {formatAddress} from '../../source/flow/address-text.js';
 import {groupBys, type GroupBy} from '../../source/model/group.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {mergeFlow} from '../../source/model/merge.js';
-import {natAddressOf} from '../../source/model/names.js';
+import {natAddressOf} from '../../source/flow/nat.js';
 import {FlowTable, type GroupQuery} from '../../source/model/table.js';
 import {arbitraryFlow, makeFlow} from '../helpers/synthetic-flows.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {TableHistory} from '../../source/model/history.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {FlowTable, type FlowQuery} from '../../source/model/table.js';
 import {makeFlow} from '../helpers/synthetic-flows.js';
 

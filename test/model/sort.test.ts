@@ -3,7 +3,7 @@ import {describe, test} from 'node:test';
 import fc from 'fast-check';
 import type {Address, Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {mergeFlow} from '../../source/model/merge.js';
 import {sortColumns, type SortColumn} from '../../source/model/sort-keys.js';
 import {FlowTable} from '../../source/model/table.js';

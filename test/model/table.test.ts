@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
-import {formatTtl} from '../../source/model/format.js';
-import {flowKey} from '../../source/model/key.js';
+import {formatTtl} from '../../source/view/format.js';
+import {flowKey} from '../../source/flow/key.js';
 import {FlowTable, type FlowQuery, type FlowRow} from '../../source/model/table.js';
 import {makeFlow} from '../helpers/synthetic-flows.js';
 

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
-import type {DeleteOutcome} from '../../source/kernel/client.js';
+import type {DeleteOutcome} from '../../source/flow/source.js';
 import {makeDeleter} from '../../source/sync/deleter.js';
 
 function flow(id: number): Flow {

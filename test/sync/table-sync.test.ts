@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {describe, test} from 'node:test';
 import type {Flow, FlowEvent, RereadResult} from '../../source/flow/types.js';
-import type {DeleteOutcome, DumpSummary, KernelStats} from '../../source/kernel/client.js';
+import type {
+	DeleteOutcome,
+	DumpSummary,
+	FlowSource,
+	KernelStats,
+} from '../../source/flow/source.js';
 import {refreshPeriodMs} from '../../source/sync/refresh-period.js';
 import {
 	TableSync,
 	refreshReason,
-	type FlowSource,
 	type SyncTarget,
 	type TableSyncOptions,
 } from '../../source/sync/table-sync.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {sortColumns} from '../../source/model/sort-keys.js';
 import type {FlowTable} from '../../source/model/table.js';
 import {handleKey, type KeyResult} from '../../source/ui/actions.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
-import {flowKey} from '../../source/model/key.js';
+import {flowKey} from '../../source/flow/key.js';
 import {initialState, resolveView, type UiState} from '../../source/ui/state.js';
 import {epoch, makeFlow, tableWith} from '../helpers/ui-flows.js';
 

@@ -4,20 +4,20 @@
  * docs/facts.md#one-text-node-per-row).
  * The CLI's `--once` output prints the same strings.
  */
+import {hasPorts} from '../flow/protocols.js';
+import {isOffloaded} from '../flow/status.js';
 import type {FlowRow} from '../model/table.js';
 import type {GroupBy, GroupRow, GroupSortColumn} from '../model/group.js';
 import type {SortColumn} from '../model/sort-keys.js';
-import {formatBytes, formatCount, formatRate, formatTtl} from '../model/format.js';
 import {
 	endpointCell,
 	endpointText,
-	hasPorts,
-	isOffloaded,
 	natLetters,
 	natTarget,
 	stateCell,
 	type NameResolver,
 } from './flow-cells.js';
+import {formatBytes, formatCount, formatRate, formatTtl} from './format.js';
 import {cellMarks, flowMarks} from './row-marks.js';
 import {groupDigits, padCell, shortenMiddle} from './text.js';
 

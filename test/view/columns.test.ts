@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {parseIpv6} from '../../source/flow/address.js';
 import {FlowTable} from '../../source/model/table.js';
 import {
 	chooseColumns,
@@ -10,10 +11,9 @@ import {
 	ipv4EndpointWidth,
 	widestEndpoint,
 	type Column,
-} from '../../source/ui/columns.js';
-import {endpointCell} from '../../source/ui/flow-cells.js';
-import {shortenMiddle, textWidth} from '../../source/ui/text.js';
-import {parseIpv6} from '../../source/model/address.js';
+} from '../../source/view/columns.js';
+import {endpointCell} from '../../source/view/flow-cells.js';
+import {shortenMiddle, textWidth} from '../../source/view/text.js';
 import {epoch, makeFlow, tableWith} from '../helpers/ui-flows.js';
 
 function ids(columns: readonly Column[]): string {

@@ -1,25 +1,8 @@
 /**
- * Display strings shared by the UI and the CLI. Pure and allocation-light: they run only for
- * rows on screen, never for the whole table.
+ * Numbers as cells show them (TTLs, ages, counts, bytes, rates), shared by the TUI and the
+ * CLI's `--once` text. Pure and allocation-light: they run only for rows on screen, never for
+ * the whole table. Addresses are written by flow/address-text.ts.
  */
-import type {Address} from '../flow/types.js';
-import {writeIpv6} from './text.js';
-
-const scratch = Buffer.alloc(64);
-
-/**
- * IPv4 dotted quad, or IPv6 in RFC 5952 canonical form: lowercase, no leading zeros, the
- * longest run of two or more zero groups (the first of equal runs) written `::`, and
- * IPv4-mapped addresses (`::ffff:0:0/96`) with a dotted tail as section 5 recommends.
- */
-export function formatAddress(address: Address): string {
-	if (typeof address === 'number') return formatIpv4(address);
-	return scratch.toString('latin1', 0, writeIpv6(scratch, 0, address));
-}
-
-function formatIpv4(address: number): string {
-	return `${address >>> 24}.${(address >>> 16) & 255}.${(address >>> 8) & 255}.${address & 255}`;
-}
 
 function pad2(value: number): string {
 	return value < 10 ? `0${value}` : String(value);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {status} from '../../source/model/names.js';
+import {IPS_OFFLOAD} from '../../source/flow/status.js';
 import type {FlowRow} from '../../source/model/table.js';
-import {chooseColumns, formatFlowRow, type Column} from '../../source/ui/columns.js';
-import {stateTone} from '../../source/ui/flow-cells.js';
 import {helpLines} from '../../source/ui/overlays.js';
-import {stateTones} from '../../source/ui/row-marks.js';
+import {chooseColumns, formatFlowRow, type Column} from '../../source/view/columns.js';
+import {stateTone} from '../../source/view/flow-cells.js';
+import {stateTones} from '../../source/view/row-marks.js';
 import {epoch, makeFlow, tableWith} from '../helpers/ui-flows.js';
 
 /** The cells of a formatted row, by column id. */
@@ -33,7 +33,7 @@ function rows(): FlowRow[] {
 			snat: {address: '192.0.2.1', port: 1000},
 			dnat: {address: '192.0.2.2', port: 80},
 		},
-		{id: 5, src: '10.0.0.1', dst: '10.0.0.2', status: 0b1110 | status.offload},
+		{id: 5, src: '10.0.0.1', dst: '10.0.0.2', status: 0b1110 | IPS_OFFLOAD},
 		{id: 6, src: '10.0.0.1', dst: '10.0.0.2', noCounters: true},
 		{id: 7, src: '2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff', dst: '2001:db8::2'},
 	].map((spec) => makeFlow(spec));

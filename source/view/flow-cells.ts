@@ -1,11 +1,12 @@
 /**
  * What one flow shows in its cells: endpoints (with ports and DNS names), the state label, the
- * NAT target, and the colour a state is drawn in. Pure; shared by the table, the detail view
- * and the CLI's text output through `columns.ts`.
+ * NAT target, and the colour a state is drawn in. Pure; shared by the table, the detail view,
+ * the event pane and the CLI's text output through `columns.ts`.
  */
+import {formatAddress} from '../flow/address-text.js';
+import {natKindOf} from '../flow/nat.js';
+import {statusState} from '../flow/status.js';
 import type {Address, Flow, NatKind} from '../flow/types.js';
-import {formatAddress} from '../model/format.js';
-import {natKindOf, status} from '../model/names.js';
 import {natMarks, shortStates, stateTones, type Tone} from './row-marks.js';
 import {shortenMiddle, textWidth, truncateEnd} from './text.js';
 
@@ -13,13 +14,6 @@ export type {Tone} from './row-marks.js';
 
 /** Looks up a cached reverse-DNS name for an address string; undefined when none (yet). */
 export type NameResolver = (address: string) => string | undefined;
-
-const portProtocols = new Set([6, 17, 33, 132, 136]);
-
-/** Whether protocol `protonum` has ports (tcp, udp, dccp, sctp, udplite). */
-export function hasPorts(protonum: number): boolean {
-	return portProtocols.has(protonum);
-}
 
 /**
  * An endpoint as text: `10.0.0.1:443`, `[2001:db8::1]:443`, `host.example:443` (with a
@@ -57,26 +51,15 @@ export function endpointCell(
 	return bracket ? `[${short}]${suffix}` : short + suffix;
 }
 
-/** Whether the kernel offloaded the flow (IPS_OFFLOAD): its counters stop while offloaded. */
-export function isOffloaded(flow: Flow): boolean {
-	return ((flow.status ?? 0) & (status.offload | status.hwOffload)) !== 0;
-}
-
-/** Whether no reply was seen yet (conntrack's `[UNREPLIED]`). */
-export function isUnreplied(flow: Flow): boolean {
-	return flow.status !== undefined && (flow.status & status.seenReply) === 0;
-}
-
 /**
  * The state column: the protocol state when there is one (TCP, SCTP, DCCP), else what the
- * status bits say: `UNREPLIED`, `ASSURED` (replies both ways, kept longer) or `REPLIED`;
- * `-` when the status is not known.
+ * status bits say (`statusState`: `UNREPLIED`, `ASSURED` for replies both ways, kept longer,
+ * or `REPLIED`); `-` when the status is not known.
  */
 export function stateLabel(flow: Flow): string {
 	if (flow.state) return flow.state;
 	if (flow.status === undefined) return '-';
-	if (isUnreplied(flow)) return 'UNREPLIED';
-	return (flow.status & status.assured) === 0 ? 'REPLIED' : 'ASSURED';
+	return statusState(flow.status);
 }
 
 /**

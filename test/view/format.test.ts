@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {formatBytes, formatCount, formatRate, formatTtl} from '../../source/model/format.js';
+import {formatBytes, formatCount, formatRate, formatTtl} from '../../source/view/format.js';
 
 describe('formatTtl', () => {
 	const cases: Array<[number, string]> = [

@@ -3,8 +3,8 @@
  * flows (docs/facts.md#conntrack-ids-collide), so a flow is the id together with its zone and
  * original tuple.
  */
-import type {Flow} from '../flow/types.js';
 import {compareAddresses} from './address.js';
+import type {Flow} from './types.js';
 
 /**
  * An opaque string naming one conntrack entry for its whole life: equal for every message

@@ -11,7 +11,7 @@ import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
 import {parseFilter, type Filter} from './model/filter.js';
 import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
-import {sortColumns, type SortColumn} from './model/sort-keys.js';
+import {sortColumns, type SortColumn} from './model/sort-columns.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {currentNetnsName} from './cli/netns-name.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';

@@ -13,7 +13,7 @@ import {
 	type GroupRow,
 	type GroupSortColumn,
 } from '../model/group.js';
-import type {SortColumn} from '../model/sort-keys.js';
+import type {SortColumn} from '../model/sort-columns.js';
 import {FlowTable} from '../model/table.js';
 import {
 	chooseColumns,

@@ -6,11 +6,13 @@
  */
 import {statusState, statusStates} from '../flow/status.js';
 import type {Cidr} from './cidr.js';
-import type {Filter, FilterTerm} from './filter.js';
+import type {FilterTerm} from './filter-terms.js';
+import type {Filter} from './filter.js';
 import {ageSeconds, numberMatcher, ttlSeconds} from './filter-predicates.js';
 import {flagBits, noStateRank, stateRank} from './names.js';
-import {keyColumn, natRank} from './sort-keys.js';
-import {rowField, type FlowStore} from './store.js';
+import {natRank} from './row-keys.js';
+import {keyColumn, rowField} from './row-layout.js';
+import type {FlowStore} from './store.js';
 
 type SlotTest = (slot: number) => boolean;
 

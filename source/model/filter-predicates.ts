@@ -6,7 +6,7 @@ import {natAddressOf, natKindOf} from '../flow/nat.js';
 import {statusState} from '../flow/status.js';
 import type {Address} from '../flow/types.js';
 import {cidrContains, type Cidr} from './cidr.js';
-import type {FilterSubject, FilterTerm, NumberField, NumberTest} from './filter.js';
+import type {FilterSubject, FilterTerm, NumberField, NumberTest} from './filter-terms.js';
 import {flagBits} from './names.js';
 
 /** A compiled term: whether `subject` satisfies it at `now` (ms). */

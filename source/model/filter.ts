@@ -1,12 +1,13 @@
 /**
  * The filter language, typed by people in a hurry: its grammar and parser (see `parseFilter`).
- * The meaning of each term is in `filter-predicates.ts`.
+ * The parsed terms are typed in `filter-terms.ts`; the meaning of each is in
+ * `filter-predicates.ts`.
  */
 import {parseAddress} from '../flow/address.js';
 import {protocolNumbers} from '../flow/protocols.js';
 import {stateNames as flowStateNames, tcpStates} from '../flow/states.js';
 import {statusStates} from '../flow/status.js';
-import type {Flow, FlowEvent} from '../flow/types.js';
+import type {FlowEvent} from '../flow/types.js';
 import {parseCidr, type Cidr} from './cidr.js';
 import {
 	editDistance,
@@ -17,24 +18,18 @@ import {
 	type ValueResult,
 } from './filter-values.js';
 import {termPredicate} from './filter-predicates.js';
+import type {
+	AddressField,
+	FilterField,
+	FilterSubject,
+	FilterTerm,
+	NatValue,
+	NumberField,
+	NumberTest,
+	TermBase,
+} from './filter-terms.js';
 import {flagBits} from './names.js';
 import {flowText} from './text.js';
-
-/**
- * What `Filter.test` reads of a flow. The table does not go through it (it runs filters over
- * its columns); callers matching single flows, such as the CLI, provide it.
- */
-export interface FilterSubject {
-	readonly flow: Flow;
-	/** When the entry expires, in ms on the caller's clock; Infinity when no timeout is known. */
-	readonly expiresAt: number;
-	/** When the flow's age counts from, in ms (kernel start time, else first seen). */
-	readonly since: number;
-	/** Bytes per second, both directions together. */
-	readonly bytesPerSecond: number;
-	/** Whether `flowText(flow)` contains `word` (lowercase). */
-	hasWord(word: string): boolean;
-}
 
 /**
  * The subject of one event's flow, for filtering event streams and the event pane with the
@@ -56,45 +51,6 @@ export function eventSubject(event: FlowEvent): FilterSubject {
 		},
 	};
 }
-
-/** Fields taking addresses or CIDRs. */
-export type AddressField = 'src' | 'dst' | 'host';
-/** Fields taking numbers, ranges and comparisons. */
-export type NumberField =
-	'sport' | 'dport' | 'port' | 'mark' | 'zone' | 'ttl' | 'age' | 'bytes' | 'packets' | 'rate';
-/** Every field name the language knows. */
-export type FilterField = AddressField | NumberField | 'proto' | 'state' | 'nat' | 'flag';
-
-/** A comparison operator; `range` is an inclusive `lo-hi` from a `field:lo-hi` value. */
-export type NumberTest =
-	| {readonly op: '<' | '<=' | '>' | '>=' | '=' | '!='; readonly value: number}
-	| {readonly op: 'range'; readonly lo: number; readonly hi: number};
-
-/** What a NAT term accepts: a kind, or an address the flow is translated to. */
-export type NatValue = 'snat' | 'dnat' | 'both' | 'any' | 'none' | Cidr;
-
-interface TermBase {
-	/** `!` before the term. */
-	readonly negate: boolean;
-	/** Character offset of the term (its `!` included) in the filter text. */
-	readonly position: number;
-	/** The term as typed. */
-	readonly source: string;
-}
-
-/** One space-separated term of a filter; alternatives inside a term are OR'ed. */
-export type FilterTerm =
-	| (TermBase & {readonly kind: 'address'; readonly field: AddressField; readonly cidrs: Cidr[]})
-	| (TermBase & {
-			readonly kind: 'number';
-			readonly field: NumberField;
-			readonly tests: NumberTest[];
-	  })
-	| (TermBase & {readonly kind: 'proto'; readonly protonums: number[]})
-	| (TermBase & {readonly kind: 'state'; readonly states: string[]})
-	| (TermBase & {readonly kind: 'flag'; readonly flags: string[]})
-	| (TermBase & {readonly kind: 'nat'; readonly values: NatValue[]})
-	| (TermBase & {readonly kind: 'word'; readonly word: string});
 
 /** A compiled filter. Immutable; the same object may be queried again and again. */
 export interface Filter {

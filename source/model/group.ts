@@ -7,10 +7,10 @@ import {natAddressOf} from '../flow/nat.js';
 import {hasPorts, protocolName} from '../flow/protocols.js';
 import type {Address, Flow} from '../flow/types.js';
 import {addressPrefix} from './cidr.js';
-import {rowField, rowStride, type FlowStore} from './store.js';
 import {stateRank, unknownStateRank} from './names.js';
 import {encodeNumbers, radixSort, radixSortRefined} from './radix.js';
-import {keyColumn} from './sort-keys.js';
+import {keyColumn, rowField, rowStride} from './row-layout.js';
+import type {FlowStore} from './store.js';
 
 /**
  * What to group by: `src`/`dst` the original addresses; `src24` the source's /24 (IPv4) or

@@ -7,7 +7,7 @@
  */
 import {compareFlowIdentity} from '../flow/key.js';
 import {radixSort} from './radix.js';
-import {keyColumn} from './sort-keys.js';
+import {keyColumn} from './row-layout.js';
 import type {FlowStore} from './store.js';
 
 /** Slots in identity order; call `added`/`removed` as rows come and go, `update` before use. */

@@ -1,160 +1,16 @@
 /**
- * Sort columns and the numeric keys they sort by. Keys go into uint32 chunk arrays indexed by
- * table slot; strings are never compared (sorting 100k IPs as strings takes 80-150 ms, a radix
- * pass over numbers ~2 ms: docs/facts.md#sorting).
+ * The keys the flow view sorts by: uint32 chunk arrays indexed by table slot, the store's own
+ * key columns (row-keys.ts writes them) or numbers encoded on demand; strings are never
+ * compared (sorting 100k IPs as strings takes 80-150 ms, a radix pass over numbers ~2 ms:
+ * docs/facts.md#sorting).
  */
-import {natAddressOf, natKindOf} from '../flow/nat.js';
-import type {Address, Flow} from '../flow/types.js';
-import {rowField, type FlowStore} from './store.js';
-import {stateRank} from './names.js';
 import {encodeNumbers} from './radix.js';
-
-/** Every column the flow view sorts by. */
-export type SortColumn =
-	| 'proto'
-	| 'src'
-	| 'sport'
-	| 'dst'
-	| 'dport'
-	| 'state'
-	| 'ttl'
-	| 'packets'
-	| 'bytes'
-	| 'rate'
-	| 'age'
-	| 'mark'
-	| 'zone'
-	| 'nat';
-
-/** The columns in display order. */
-export const sortColumns: readonly SortColumn[] = [
-	'proto',
-	'src',
-	'sport',
-	'dst',
-	'dport',
-	'state',
-	'ttl',
-	'packets',
-	'bytes',
-	'rate',
-	'age',
-	'mark',
-	'zone',
-	'nat',
-];
-
-/** One bit per column, to track which columns' keys a change touched. */
-export const columnBit: Readonly<Record<SortColumn, number>> = Object.fromEntries(
-	sortColumns.map((column, index) => [column, 1 << index]),
-) as Record<SortColumn, number>;
+import {keyColumn, rowField} from './row-layout.js';
+import type {SortColumn} from './sort-columns.js';
+import type {FlowStore} from './store.js';
 
 /** How many work chunk arrays sorting and grouping need. */
 export const maxChunks = 3;
-
-/** `none` < `snat` < `dnat` < `both`: untranslated flows first. */
-export function natRank(kind: string | null | undefined): number {
-	switch (kind) {
-		case 'snat':
-			return 1;
-		case 'dnat':
-			return 2;
-		case 'both':
-			return 3;
-		default:
-			return 0;
-	}
-}
-
-/**
- * Writes `address` as five chunks at `index`: family rank (1 IPv4, 2 IPv6; 0 for none) then
- * four words, so IPv4 sorts before IPv6 and each family numerically.
- */
-export function writeAddressChunks(
-	address: Address | undefined,
-	chunks: readonly Uint32Array[],
-	first: number,
-	index: number,
-): void {
-	const family = chunks[first];
-	if (address === undefined) {
-		family[index] = 0;
-		for (let w = 1; w <= 4; w++) chunks[first + w][index] = 0;
-	} else if (typeof address === 'number') {
-		family[index] = 1;
-		chunks[first + 1][index] = address;
-		chunks[first + 2][index] = 0;
-		chunks[first + 3][index] = 0;
-		chunks[first + 4][index] = 0;
-	} else {
-		family[index] = 2;
-		for (let w = 0; w < 4; w++) {
-			const i = w * 4;
-			chunks[first + 1 + w][index] =
-				((address[i] << 24) | (address[i + 1] << 16) | (address[i + 2] << 8) | address[i + 3]) >>>
-				0;
-		}
-	}
-}
-
-/**
- * Where each column's uint32 key chunks live among the store's per-row key columns: kept up
- * to date as flows change, so sorting reads typed arrays in slot order instead of chasing
- * 100k flow objects (which cost more than the sort itself).
- */
-export const keyColumn = {
-	id: 0,
-	proto: 1,
-	sport: 2,
-	dport: 3,
-	state: 4,
-	mark: 5,
-	zone: 6,
-	/** Five chunks: family rank, then four words. */
-	src: 7,
-	dst: 12,
-	/** Six chunks: NAT rank, then the translated address as five. */
-	nat: 17,
-	/** The reply tuple, for filters: addresses as five chunks each, then ports. */
-	replySrc: 23,
-	replyDst: 28,
-	replySport: 33,
-	replyDport: 34,
-	/** CTA_STATUS bits (0 when unknown), for `flag:` filters. */
-	status: 35,
-} as const;
-
-/** How many key columns the store keeps. */
-export const keyColumnCount = 36;
-
-/** Writes every key column of `slot` from `flow`. */
-export function writeRowKeys(columns: readonly Uint32Array[], slot: number, flow: Flow): void {
-	columns[keyColumn.id][slot] = flow.id >>> 0;
-	columns[keyColumn.proto][slot] = flow.protonum;
-	columns[keyColumn.sport][slot] = flow.original.sport;
-	columns[keyColumn.dport][slot] = flow.original.dport;
-	columns[keyColumn.zone][slot] = flow.zone >>> 0;
-	writeAddressChunks(flow.original.src, columns, keyColumn.src, slot);
-	writeAddressChunks(flow.original.dst, columns, keyColumn.dst, slot);
-	writeChangingKeys(columns, slot, flow);
-}
-
-/**
- * Writes the key columns that can change during a flow's life (state, mark, status, reply
- * tuple, NAT).
- */
-export function writeChangingKeys(columns: readonly Uint32Array[], slot: number, flow: Flow): void {
-	columns[keyColumn.state][slot] = stateRank(flow.state);
-	columns[keyColumn.mark][slot] = (flow.mark ?? 0) >>> 0;
-	columns[keyColumn.status][slot] = (flow.status ?? 0) >>> 0;
-	columns[keyColumn.nat][slot] = natRank(natKindOf(flow));
-	writeAddressChunks(natAddressOf(flow), columns, keyColumn.nat + 1, slot);
-	const {reply} = flow;
-	writeAddressChunks(reply.src, columns, keyColumn.replySrc, slot);
-	writeAddressChunks(reply.dst, columns, keyColumn.replyDst, slot);
-	columns[keyColumn.replySport][slot] = reply.sport;
-	columns[keyColumn.replyDport][slot] = reply.dport;
-}
 
 /** The number a numeric column sorts by (ascending); age sorts by start time, newest first. */
 function numericValue(column: SortColumn, store: FlowStore, slot: number): number {

@@ -2,50 +2,20 @@
  * The table's rows by slot: the merged flow plus what conntop learnt by watching it (first
  * seen, expiry, counter history, rates, tombstone time). Numbers live in typed arrays because
  * V8 boxes every double field of an object (~16 bytes each): a row object with 20 such fields
- * cost ~320 bytes at 100k flows. The doubles of one row sit together (`row`, 128 bytes, two
- * cache lines), so an event touches two lines instead of one per field; sort keys are
- * columns (`keyColumns`), so sorts and filters scan them sequentially. Internal to the model.
+ * cost ~320 bytes at 100k flows. The doubles of one row sit together (`rowStride` of them,
+ * 128 bytes, two cache lines), so an event touches two lines instead of one per field; sort
+ * keys are columns (`keyColumns`), so sorts and filters scan them sequentially. The layout of
+ * both is row-layout.ts. Internal to the model.
  */
 import {sameAddress} from '../flow/address.js';
 import {natAddressOf, natKindOf} from '../flow/nat.js';
 import type {Address, Flow, Tuple} from '../flow/types.js';
 import {counterRate, smoothingWeight} from './rates.js';
-import {columnBit, keyColumnCount, writeChangingKeys, writeRowKeys} from './sort-keys.js';
+import {writeChangingKeys, writeRowKeys} from './row-keys.js';
+import {keyColumnCount, rowField, rowStride} from './row-layout.js';
+import {columnBit} from './sort-columns.js';
 import {TextIndex} from './text-index.js';
 import {flowText} from './text.js';
-
-/**
- * Offsets of a row's doubles in `FlowStore.numbers`:
- * - firstSeen: when conntop first saw the flow (ms).
- * - newUntil: when the NEW mark ends (ms); -Infinity when never marked.
- * - closedAt: when the flow was destroyed (ms); NaN while live.
- * - expiresAt: when the kernel's timeout runs out (ms; read time + timeout), Infinity when
- *   unknown: remaining = expiresAt - now is computed, never stored.
- * - since: where age counts from (kernel start time, else first seen).
- * - countersAt and last*: the counters at the last observation that had them (NaN: none).
- * - *Rate: smoothed per-second rates; total*: both directions' counters (0 without).
- */
-export const rowField = {
-	firstSeen: 0,
-	newUntil: 1,
-	closedAt: 2,
-	expiresAt: 3,
-	since: 4,
-	countersAt: 5,
-	lastOriginalPackets: 6,
-	lastOriginalBytes: 7,
-	lastReplyPackets: 8,
-	lastReplyBytes: 9,
-	originalPacketRate: 10,
-	originalByteRate: 11,
-	replyPacketRate: 12,
-	replyByteRate: 13,
-	totalBytes: 14,
-	totalPackets: 15,
-} as const;
-
-/** Doubles per row. */
-export const rowStride = 16;
 
 const F = rowField;
 

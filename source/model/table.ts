@@ -22,9 +22,11 @@ import {FlowHistory, TableHistory, type RateSample, type TableSecond} from './hi
 import {IdentityOrder} from './identity-order.js';
 import {mergeFlow} from './merge.js';
 import {radixSortRefined} from './radix.js';
-import {columnBit, columnKey, maxChunks, type SortColumn} from './sort-keys.js';
+import {rowField} from './row-layout.js';
+import {columnBit, type SortColumn} from './sort-columns.js';
+import {columnKey, maxChunks} from './sort-keys.js';
 import {SlotIndex} from './slot-index.js';
-import {FlowStore, rowField} from './store.js';
+import {FlowStore} from './store.js';
 import type {
 	FlowPage,
 	FlowQuery,

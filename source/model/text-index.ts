@@ -4,8 +4,20 @@
  * binary search. Rows whose text changed since (state, mark, new flows in reused slots) are
  * checked one by one until enough of them pile up to make a rebuild worth it.
  */
-import type {FlowStore} from './store.js';
+import type {Flow} from '../flow/types.js';
 import {flowTextBound, writeFlowText} from './text.js';
+
+/** The rows the index covers, by slot: FlowStore, which owns the index, satisfies it. */
+export interface TextRows {
+	/** One past the highest slot in use. */
+	readonly length: number;
+	/** Slots the store has room for. */
+	readonly capacity: number;
+	/** The flow in each slot; undefined for a free one. */
+	readonly flows: ReadonlyArray<Flow | undefined>;
+	/** The slot's `flowText`, cached by the store. */
+	text(slot: number): string;
+}
 
 /** Rows' texts as one searchable string; built on the first search, kept up to date lazily. */
 export class TextIndex {
@@ -21,7 +33,7 @@ export class TextIndex {
 	/** Full builds so far, for tests. */
 	rebuilds = 0;
 
-	constructor(private readonly store: FlowStore) {}
+	constructor(private readonly store: TextRows) {}
 
 	/** The text of `slot` changed or the slot changed hands: search it directly from now on. */
 	invalidate(slot: number): void {

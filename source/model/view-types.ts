@@ -4,7 +4,7 @@
 import type {Flow} from '../flow/types.js';
 import type {Filter} from './filter.js';
 import type {GroupBy, GroupRow, GroupSortColumn} from './group.js';
-import type {SortColumn} from './sort-keys.js';
+import type {SortColumn} from './sort-columns.js';
 
 /** Tuning of a table; every field has a default. */
 export interface FlowTableOptions {

@@ -8,7 +8,7 @@ import {hasPorts} from '../flow/protocols.js';
 import type {Flow} from '../flow/types.js';
 import {parseFilter} from '../model/filter.js';
 import {groupSortColumns, type GroupBy} from '../model/group.js';
-import {sortColumns} from '../model/sort-keys.js';
+import {sortColumns} from '../model/sort-columns.js';
 import type {FlowTable} from '../model/table.js';
 import {movePane, paneSizes, type PaneContext, type PaneMove} from './event-log.js';
 import {endpointText} from '../view/flow-cells.js';

@@ -5,7 +5,7 @@
  */
 import type {Filter, FilterError} from '../model/filter.js';
 import {groupSortColumns, type GroupBy, type GroupSortColumn} from '../model/group.js';
-import {sortColumns, type SortColumn} from '../model/sort-keys.js';
+import {sortColumns, type SortColumn} from '../model/sort-columns.js';
 import type {FlowPage, FlowRow, FlowTable, GroupPage, ViewQuery} from '../model/table.js';
 import {initialEventPane, type EventPane} from './event-log.js';
 

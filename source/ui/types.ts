@@ -7,7 +7,7 @@
 import type {KernelStats} from '../flow/source.js';
 import type {Flow, FlowEvent} from '../flow/types.js';
 import type {GroupBy} from '../model/group.js';
-import type {SortColumn} from '../model/sort-keys.js';
+import type {SortColumn} from '../model/sort-columns.js';
 import type {FlowTable} from '../model/table.js';
 
 /** How the TUI starts. */

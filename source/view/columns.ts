@@ -8,7 +8,7 @@ import {hasPorts} from '../flow/protocols.js';
 import {isOffloaded} from '../flow/status.js';
 import type {FlowRow} from '../model/table.js';
 import type {GroupBy, GroupRow, GroupSortColumn} from '../model/group.js';
-import type {SortColumn} from '../model/sort-keys.js';
+import type {SortColumn} from '../model/sort-columns.js';
 import {
 	endpointCell,
 	endpointText,

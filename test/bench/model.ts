@@ -10,7 +10,7 @@ import {setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
 import type {FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
-import type {SortColumn} from '../../source/model/sort-keys.js';
+import type {SortColumn} from '../../source/model/sort-columns.js';
 import {FlowTable, type FlowQuery} from '../../source/model/table.js';
 import {
 	createRandom,

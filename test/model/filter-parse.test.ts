@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {parseFilter, type Filter, type FilterTerm} from '../../source/model/filter.js';
+import type {FilterTerm} from '../../source/model/filter-terms.js';
+import {parseFilter, type Filter} from '../../source/model/filter.js';
 
 function parsed(text: string): Filter {
 	const result = parseFilter(text);

@@ -5,7 +5,7 @@ import type {Address, Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {flowKey} from '../../source/flow/key.js';
 import {mergeFlow} from '../../source/model/merge.js';
-import {sortColumns, type SortColumn} from '../../source/model/sort-keys.js';
+import {sortColumns, type SortColumn} from '../../source/model/sort-columns.js';
 import {FlowTable} from '../../source/model/table.js';
 import {
 	arbitraryFlow,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
 import {flowKey} from '../../source/flow/key.js';
-import {sortColumns} from '../../source/model/sort-keys.js';
+import {sortColumns} from '../../source/model/sort-columns.js';
 import type {FlowTable} from '../../source/model/table.js';
 import {handleKey, type KeyResult} from '../../source/ui/actions.js';
 import {initialState, resolveView, type UiState} from '../../source/ui/state.js';

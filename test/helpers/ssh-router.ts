@@ -10,7 +10,8 @@
  * - the non-root login (the "not root on the router" fault) is a user that exists only inside
  *   sshd's mount namespace: `ip netns exec` gives each command a mount namespace that does not
  *   propagate back (MS_SLAVE), and sshd's launcher bind-mounts a copy of /etc/passwd with one
- *   extra line over /etc/passwd there;
+ *   extra line over /etc/passwd there; in that copy root's home is in the temp dir and its shell
+ *   is /bin/sh, so no ~/.bashrc or ~/.ssh/rc of this machine runs on the "router";
  * - Debian's sshd wants /run/sshd, which a fresh machine lacks: the launcher mounts a tmpfs on
  *   /run in the same private namespace (which also keeps sshd's utmp away from the host's).
  * Needs root, `ip`, `nft`, `conntrack`, `sshd` (openssh-server), `ssh` and `ssh-keygen`; fails
@@ -75,6 +76,16 @@ export interface SshRouterOptions {
 	readonly acct?: boolean;
 	/** Timestamps in the router namespace (default on). */
 	readonly timestamp?: boolean;
+}
+
+/** How {@link SshRouter.conntop} runs conntop; each has a default. */
+export interface ConntopOptions {
+	/** The `--ssh` argument (default root at the router's address and port). */
+	readonly target?: string;
+	/** The `--ssh-config` file (default {@link SshRouter.config}). */
+	readonly config?: string;
+	/** Environment for conntop alone, such as `CONNTOP_REMOTE_READER`. */
+	readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A router namespace with sshd, a client namespace, and the files both sides use. */
@@ -177,27 +188,31 @@ export class SshRouter {
 
 	/**
 	 * The argv that runs the built conntop in the client namespace against the router:
-	 * `--ssh target --ssh-config config`, then `args`.
+	 * `--ssh target --ssh-config config`, then `args`; `env` is set for conntop alone
+	 * (`CONNTOP_REMOTE_READER=proc`).
 	 */
-	conntopArgv(args: readonly string[], target = this.target(), config = this.config): string[] {
+	conntopArgv(args: readonly string[], options: ConntopOptions = {}): string[] {
+		const assignments = Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`);
 		return [
 			'ip',
 			'netns',
 			'exec',
 			this.client.name,
+			'env',
+			...assignments,
 			process.execPath,
 			conntopBinary,
 			'--ssh',
-			target,
+			options.target ?? this.target(),
 			'--ssh-config',
-			config,
+			options.config ?? this.config,
 			...args,
 		];
 	}
 
 	/** Runs {@link conntopArgv} to completion (bounded: killed after a minute). */
-	conntop(args: readonly string[], target?: string, config?: string): Ran {
-		const [command, ...rest] = this.conntopArgv(args, target, config);
+	conntop(args: readonly string[], options: ConntopOptions = {}): Ran {
+		const [command, ...rest] = this.conntopArgv(args, options);
 		const result = spawnSync(command, rest, {
 			encoding: 'utf8',
 			timeout: 60_000,
@@ -332,7 +347,17 @@ export class SshRouter {
 		mkdirSync(home, {mode: 0o755});
 		chownSync(home, uid, 65_534);
 		const line = `${user}:x:${uid}:65534:conntop test user:${home}:/bin/sh\n`;
-		writeFileSync(join(dir, 'passwd'), hostPasswd.replace(/\n?$/, '\n') + line, {mode: 0o644});
+		// Root logs in to a home and shell of the fixture's own: sshd runs commands with the
+		// login shell, and bash started by sshd reads ~/.bashrc, which on a developer's machine
+		// may do anything (pyenv's rehash takes a lock that a session killed by stop() leaves
+		// behind, hanging every later login for a minute). A router's root has a plain sh.
+		const rootHome = join(dir, 'root');
+		mkdirSync(rootHome, {mode: 0o700});
+		const passwd = hostPasswd
+			.replace(/^root:([^:]*):0:0:([^:]*):[^:]*:[^\n]*$/m, `root:$1:0:0:$2:${rootHome}:/bin/sh`)
+			.replace(/\n?$/, '\n');
+		if (!passwd.includes(`:${rootHome}:/bin/sh`)) throw new Error('no root line in /etc/passwd');
+		writeFileSync(join(dir, 'passwd'), passwd + line, {mode: 0o644});
 
 		writeFileSync(
 			join(dir, 'sshd_config'),

@@ -39,6 +39,14 @@ test('root on the router lists the router namespace table over ssh, and only it'
 	assert.equal(listed.stdout, local);
 });
 
+test("root's login runs in the fixture's own home with /bin/sh, not this machine's dotfiles", () => {
+	const shell = router.ssh(['echo "$HOME"; readlink /proc/$$/exe']);
+	assert.equal(shell.status, 0, shell.stderr);
+	const [home, shellPath] = shell.stdout.trim().split('\n');
+	assert.equal(home, `${router.dir}/root`);
+	assert.doesNotMatch(shellPath, /bash/, `the shell is ${shellPath}`);
+});
+
 test('the extra user logs in, is not root, and may read neither netlink nor /proc', () => {
 	const id = router.ssh(['id', '-u'], router.user);
 	assert.equal(id.status, 0, `${id.stderr}\n${router.log}`);

@@ -33,7 +33,7 @@ const boundaries = Object.entries(layers).map(([layer, allowed]) => ({
 					.filter((folder) => folder !== layer && !allowed.includes(folder))
 					.map((folder) => ({
 						group: [`**/${folder}/*`, `**/${folder}.js`, `../${folder}`],
-						message: `source/${layer}/ may import only ${allowed.join(', ') || 'nothing of the other layers'} (see eslint.config.js).`,
+						message: `source/${layer}/ may import ${allowed.length > 0 ? `only ${allowed.join(', ')}` : 'no other layer'} (see eslint.config.js).`,
 					})),
 			},
 		],

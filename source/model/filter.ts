@@ -19,7 +19,6 @@ import {
 } from './filter-values.js';
 import {termPredicate} from './filter-predicates.js';
 import type {
-	AddressField,
 	FilterField,
 	FilterSubject,
 	FilterTerm,

@@ -43,7 +43,7 @@ export function renderApp(flows: readonly Flow[], setup: RenderAppOptions = {}) 
 	let redraws = 0;
 	const deps: TuiDeps = {
 		table,
-		sync: sync as unknown as TuiDeps['sync'],
+		sync,
 		deleter,
 		deleteLogPath: '/var/log/conntop-test.jsonl',
 		now: clock.now,

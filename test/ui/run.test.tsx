@@ -27,7 +27,7 @@ function setup(overrides: Partial<TuiDeps> = {}) {
 	const stdin = new FakeKeyboard();
 	const deps: TuiDeps = {
 		table,
-		sync: new FakeSync() as unknown as TuiDeps['sync'],
+		sync: new FakeSync(),
 		deleter: recordingDeleter().deleter,
 		deleteLogPath: '/tmp/log.jsonl',
 		now: clock.now,

@@ -9,6 +9,7 @@ import {flowKey} from '../../source/flow/key.js';
 import {mergeFlow} from '../../source/model/merge.js';
 import {FlowTable} from '../../source/model/table.js';
 import {flowText} from '../../source/model/text.js';
+import {ipaddrOf} from '../helpers/address-arbitraries.js';
 import {arbitraryFlow, makeFlow} from '../helpers/synthetic-flows.js';
 
 const t0 = 1_700_000_000_000;
@@ -405,19 +406,6 @@ function render(term: Spec & {negate: boolean}, shout: boolean): string {
 		case 'word':
 			return `${bang}${term.word}`;
 	}
-}
-
-function ipaddrOf(address: Address): ipaddr.IPv4 | ipaddr.IPv6 {
-	if (typeof address === 'number') {
-		return ipaddr.fromByteArray([
-			address >>> 24,
-			(address >>> 16) & 255,
-			(address >>> 8) & 255,
-			address & 255,
-		]);
-	}
-
-	return ipaddr.fromByteArray([...address]);
 }
 
 function inCidr(address: Address, cidr: string): boolean {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
+import {tcpStates} from '../../source/flow/states.js';
 import type {Address, Flow, FlowEvent} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {flowKey} from '../../source/flow/key.js';
@@ -16,20 +17,8 @@ import {
 
 const t0 = 1_700_000_000_000;
 
-const stateOrder = [
-	'NONE',
-	'SYN_SENT',
-	'SYN_RECV',
-	'ESTABLISHED',
-	'FIN_WAIT',
-	'CLOSE_WAIT',
-	'LAST_ACK',
-	'TIME_WAIT',
-	'CLOSE',
-	'SYN_SENT2',
-	'CLOSED',
-	'COOKIE_WAIT',
-];
+/** The rank the state sort follows: the kernel's TCP order, then the SCTP names the flows use. */
+const stateOrder = [...tcpStates, 'CLOSED', 'COOKIE_WAIT'];
 
 function address(value: Address | undefined): bigint[] {
 	if (value === undefined) return [0n, 0n];

@@ -130,7 +130,7 @@ function readTuple(tokens: Tokens, protonum: number, family: Family | undefined)
 		icmpCode = need(tokens.number('code', 255));
 		icmpId = need(tokens.number('id', 65_535));
 	} else if (protonum === IPPROTO_GRE) {
-		// GRE keys (PPTP) are printed but are not part of flow.ts's tuple.
+		// GRE keys (PPTP) are printed but are not part of the Tuple of flow/types.ts.
 		for (const key of ['srckey', 'dstkey']) {
 			const text = tokens.value(key);
 			if (text !== undefined && !/^0x[0-9a-f]{1,8}$/.test(text)) throw new Reject();

@@ -12,6 +12,7 @@ import {readFileSync} from 'node:fs';
 import {pathToFileURL} from 'node:url';
 import type {TestNamespace} from '../helpers/netns.js';
 import {descendants, routerAddress, SshRouter, sshPort} from '../helpers/ssh-router.js';
+import {Tmux} from '../helpers/tmux.js';
 import {waitFor} from '../helpers/ui-flows.js';
 import {fillNamespace} from './dump.js';
 
@@ -34,12 +35,17 @@ export interface RemoteFigures {
 	readonly plainSsh: ReadCost;
 	/** `conntop --ssh --once --json > /dev/null` from the client, per reader. */
 	readonly conntop: ReadonlyArray<{readonly reader: string; readonly cost: ReadCost | string}>;
+	/**
+	 * The TUI in tmux (conntrack reader): wall time to the first screen with the table's first
+	 * row, and the router's CPU from start to that screen and `q` (client CPU not measured).
+	 */
+	readonly firstScreen: ReadCost | string;
 }
 
 /** The readers conntop is measured with: label and extra flags. */
-const readers: ReadonlyArray<readonly [string, readonly string[]]> = [
-	['conntrack', []],
-	['/proc', ['--ssh-reader', 'proc']],
+const readers: ReadonlyArray<readonly [string, Readonly<Record<string, string>>]> = [
+	['conntrack', {CONNTOP_REMOTE_READER: 'conntrack'}],
+	['/proc', {CONNTOP_REMOTE_READER: 'proc'}],
 ];
 
 const ticks = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim());
@@ -92,6 +98,38 @@ async function overSsh(router: SshRouter, argv: readonly string[]): Promise<Read
 	return {ms: run.ms, cpuMs: run.cpuMs, routerCpuMs: processCpuMs(server) - before};
 }
 
+/** Starts the TUI in tmux, waits for the table's first row (10.0.0.0:1024 sorts first), quits. */
+async function firstScreen(router: SshRouter): Promise<ReadCost | string> {
+	const server = router.serverPid!;
+	const before = processCpuMs(server);
+	const argv = router.conntopArgv(['--delete-log', `${router.dir}/deleted.jsonl`], {
+		env: {CONNTOP_REMOTE_READER: 'conntrack'},
+	});
+	const start = performance.now();
+	const tmux = Tmux.start({
+		command: `env -u CI ${argv.join(' ')}; echo exited $?; sleep 600`,
+		width: 120,
+		height: 30,
+	});
+	try {
+		await tmux.waitForScreen((text) => text.includes('10.0.0.0:1024'), 'the first row', 120_000);
+		const ms = performance.now() - start;
+		tmux.type('q');
+		await tmux.waitForScreen((text) => text.includes('exited'), 'the exit', 30_000);
+		await waitFor(
+			() => descendants(server).length,
+			(count) => count === 0,
+			10_000,
+			'the session to end',
+		);
+		return {ms, cpuMs: Number.NaN, routerCpuMs: processCpuMs(server) - before};
+	} catch (error) {
+		return (error as Error).message.split('\n')[0];
+	} finally {
+		tmux.kill();
+	}
+}
+
 function median(values: readonly number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)];
@@ -121,15 +159,18 @@ export async function benchRemote(n: number, rounds = 5): Promise<RemoteFigures>
 			const local = measure(router.router, ['conntrack', '-L']);
 			direct.push({ms: local.ms, cpuMs: local.cpuMs, routerCpuMs: local.cpuMs});
 			plain.push(await overSsh(router, [...ssh, 'conntrack -L -o extended,id']));
-			for (const [index, [, flags]] of readers.entries()) {
+			for (const [index, [, env]] of readers.entries()) {
 				// measure() is in the client namespace already: drop `ip netns exec <client>`.
-				const argv = router.conntopArgv(['--once', '--json', ...flags]).slice(4);
+				const argv = router.conntopArgv(['--once', '--json'], {env}).slice(4);
 				conntop[index].push(await overSsh(router, argv));
 			}
 		}
 
+		const screens: Array<ReadCost | string> = [];
+		for (let round = 0; round < rounds; round++) screens.push(await firstScreen(router));
 		return {
 			flows: n,
+			firstScreen: medianCost(screens),
 			direct: medianCost(direct) as ReadCost,
 			plainSsh: medianCost(plain) as ReadCost,
 			conntop: readers.map(([reader], index) => ({reader, cost: medianCost(conntop[index])})),
@@ -159,7 +200,7 @@ export function printRemoteTable(rows: readonly RemoteFigures[]): void {
 					String(row.flows).padEnd(7),
 					way.padEnd(40),
 					`${cost.ms.toFixed(0)} ms`.padStart(8),
-					`${cost.cpuMs.toFixed(0)} ms`.padStart(11),
+					(Number.isNaN(cost.cpuMs) ? '-' : `${cost.cpuMs.toFixed(0)} ms`).padStart(11),
 					`${cost.routerCpuMs.toFixed(0)} ms`.padStart(11),
 					(cost.routerCpuMs / row.direct.routerCpuMs).toFixed(2).padStart(17),
 				].join(' '),
@@ -169,6 +210,7 @@ export function printRemoteTable(rows: readonly RemoteFigures[]): void {
 		line('conntrack -L on the router', row.direct);
 		line('ssh router conntrack -L', row.plainSsh);
 		for (const {reader, cost} of row.conntop) line(`conntop --ssh --once --json (${reader})`, cost);
+		line('conntop --ssh TUI, to first screen, q', row.firstScreen);
 	}
 }
 

@@ -279,12 +279,22 @@ export class SshRouter {
 	}
 
 	/**
-	 * Stops sshd, kills by pid anything left in either namespace, removes both namespaces and
+	 * Ends conntop and ssh in the client namespace (SIGTERM, then SIGKILL), stops sshd, kills by
+	 * pid anything left in either namespace, removes both namespaces and
 	 * the temp dir (idempotent; safe after a failed test).
 	 */
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
+		// conntop still running after a failed test gets SIGTERM first, so it removes its own
+		// control directory; whatever is left a few seconds later is killed.
+		for (const pid of this.clientPids()) signal(pid, 'SIGTERM');
+		await waitFor(
+			() => this.clientPids(),
+			(pids) => pids.length === 0,
+			5000,
+			'the client side to exit',
+		).catch(() => undefined);
 		await this.stop();
 		for (const pid of [...this.clientPids(), ...this.routerPids()]) signal(pid, 'SIGKILL');
 		this.client.remove();

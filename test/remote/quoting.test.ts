@@ -112,6 +112,7 @@ describe('printable', () => {
 		assert.equal(printable('a\u009Bb\u202Ec\u0000d'), 'a b c d');
 		const long = printable('x'.repeat(10 << 20));
 		assert.equal([...long].length, 200);
-		assert.doesNotMatch(printable('\u001B[31mred\u001B[0m'), /\u001B/);
+		// Looked for as a string: a regex naming ESC trips no-control-regex for no gain here.
+		assert.ok(!printable('\u001B[31mred\u001B[0m').includes('\u001B'));
 	});
 });

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {eventToJson, flowToJson} from '../../source/flow/json.js';
+import {makeFlow} from '../helpers/synthetic-flows.js';
+
+describe('flowToJson', () => {
+	test('writes a port flow with every documented key, ports and no ICMP fields', () => {
+		const flow = makeFlow({
+			id: 7,
+			replyDst: '203.0.113.1',
+			replyDport: 61_000,
+			status: 0b1_1000_1110,
+			packets: [3, 2],
+			bytes: [300, 200],
+			start: Date.UTC(2026, 0, 1),
+			helper: 'ftp',
+			nat: 'snat',
+		});
+		assert.deepEqual(flowToJson(flow), {
+			id: 7,
+			family: 'ipv4',
+			proto: 'tcp',
+			protonum: 6,
+			state: 'ESTABLISHED',
+			timeout: 100,
+			original: {src: '10.0.0.1', dst: '192.0.2.1', sport: 40_000, dport: 443},
+			reply: {src: '192.0.2.1', dst: '203.0.113.1', sport: 443, dport: 61_000},
+			flags: ['SEEN_REPLY', 'ASSURED', 'CONFIRMED', 'SRC_NAT_DONE', 'DST_NAT_DONE'],
+			nat: 'snat',
+			mark: 0,
+			zone: 0,
+			use: 1,
+			counters: {original: {packets: 3, bytes: 300}, reply: {packets: 2, bytes: 200}},
+			start: '2026-01-01T00:00:00.000Z',
+			helper: 'ftp',
+			labels: [],
+		});
+	});
+
+	test('gives ICMP tuples type, code and id instead of ports, and GRE neither', () => {
+		const icmp = flowToJson(makeFlow({proto: 'icmpv6', sport: 5}));
+		assert.deepEqual(icmp.original, {
+			src: '2001:db8::1',
+			dst: '2001:db8::2',
+			type: 8,
+			code: 0,
+			id: 5,
+		});
+		const gre = flowToJson(makeFlow({proto: 'gre'}));
+		assert.deepEqual(gre.original, {src: '10.0.0.1', dst: '192.0.2.1'});
+	});
+
+	test('says null for what the message did not carry, never leaves a key out', () => {
+		const flow = {...makeFlow(), timeout: undefined, status: undefined, state: undefined};
+		const json = flowToJson(flow);
+		assert.equal(json.timeout, null);
+		assert.equal(json.state, null);
+		assert.equal(json.counters, null);
+		assert.equal(json.start, null);
+		assert.equal(json.helper, null);
+		assert.deepEqual(json.flags, []);
+	});
+});
+
+test('eventToJson stamps the event with its type and ISO time around the flow', () => {
+	const flow = makeFlow();
+	const time = Date.UTC(2026, 0, 1, 12);
+	assert.deepEqual(eventToJson({type: 'destroy', flow, time}), {
+		event: 'destroy',
+		time: '2026-01-01T12:00:00.000Z',
+		flow: flowToJson(flow),
+	});
+});

@@ -149,8 +149,11 @@ function readTuple(tokens: Tokens, protonum: number, family: Family | undefined)
 	return {tuple: {src, dst, sport, dport, icmpType, icmpCode, icmpId}, counters};
 }
 
+/** Which text a table line comes from: `conntrack -L` (or -E), or /proc/net/nf_conntrack. */
+export type LineSource = 'conntrack' | 'proc';
+
 /** Reads one flow from `tokens`, starting at the layer-3 name or the protocol name. */
-function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
+function readFlow(tokens: Tokens, now: number, needTimeout: boolean, from: LineSource): Flow {
 	let family: Family | undefined;
 	if (tokens.peek() === 'ipv4' || tokens.peek() === 'ipv6') {
 		family = tokens.next() === 'ipv4' ? 'ipv4' : 'ipv6';
@@ -208,6 +211,10 @@ function readFlow(tokens: Tokens, now: number, needTimeout: boolean): Flow {
 				break;
 			case 'use':
 				use = need(decimal(value, 0xffffffff));
+				// /proc's ct_seq_show holds a reference of its own while it prints the entry, so
+				// /proc says one more than netlink (conntrack -L) for the same entry: give the
+				// netlink count, so a flow reads the same whichever reader the router has.
+				if (from === 'proc') use = need(use >= 1 ? use - 1 : undefined);
 				break;
 			case 'id':
 				id = need(decimal(value, 0xffffffff));
@@ -269,15 +276,20 @@ function tokensOf(line: string): Tokens | undefined {
 }
 
 /**
- * The flow on one line of `conntrack -L -o extended,id` or `/proc/net/nf_conntrack`, or
- * undefined when the line is not exactly that. `now` (the host's clock, ms) dates the flow's
- * start from `delta-time`. Without `id=` (/proc) the id is 0.
+ * The flow on one line of `conntrack -L -o extended,id` or `/proc/net/nf_conntrack` (`from`
+ * says which), or undefined when the line is not exactly that. `now` (the host's clock, ms)
+ * dates the flow's start from `delta-time`. Without `id=` (/proc) the id is 0. `use` is the
+ * netlink count either way (/proc's is one higher).
  */
-export function parseFlowLine(line: string, now: number): Flow | undefined {
+export function parseFlowLine(
+	line: string,
+	now: number,
+	from: LineSource = 'conntrack',
+): Flow | undefined {
 	const tokens = tokensOf(line);
 	if (!tokens) return undefined;
 	try {
-		return readFlow(tokens, now, true);
+		return readFlow(tokens, now, true, from);
 	} catch (error) {
 		if (error instanceof Reject) return undefined;
 		throw error;
@@ -302,7 +314,7 @@ export function parseEventLine(line: string, now: number): ParsedEvent | undefin
 	const type = eventTypes[tokens.next() ?? ''];
 	if (type === undefined) return undefined;
 	try {
-		return {type, flow: readFlow(tokens, now, false)};
+		return {type, flow: readFlow(tokens, now, false, 'conntrack')};
 	} catch (error) {
 		if (error instanceof Reject) return undefined;
 		throw error;

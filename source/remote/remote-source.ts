@@ -164,10 +164,11 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 		const started = performance.now();
 		let flows = 0;
 		let skipped = 0;
+		const from = this.reader.kind;
 		const lines = new LineReader(
 			(line) => {
 				if (line === '') return;
-				const flow = parseFlowLine(line, now);
+				const flow = parseFlowLine(line, now, from);
 				if (flow === undefined) skipped++;
 				else {
 					flows++;

@@ -66,8 +66,19 @@ describe('parseFlowLine', () => {
 		assert.equal(flow.id, 1_580_814_083);
 	});
 
+	test("gives /proc's use one less (its reader holds a reference while printing), conntrack -L's as printed", () => {
+		assert.equal(parseFlowLine(procV6, now, 'proc')!.use, 1);
+		assert.equal(parseFlowLine(tcp, now, 'conntrack')!.use, 1);
+		assert.equal(parseFlowLine(tcp, now)!.use, 1, 'conntrack -L is the default');
+		assert.equal(
+			parseFlowLine(procV6.replace('use=2', 'use=0'), now, 'proc'),
+			undefined,
+			'a /proc line cannot print use=0: refused',
+		);
+	});
+
 	test('reads /proc lines: full-length IPv6 addresses, no id', () => {
-		const flow = parseFlowLine(procV6, now)!;
+		const flow = parseFlowLine(procV6, now, 'proc')!;
 		assert.equal(flow.family, 'ipv6');
 		assert.equal(flow.id, 0);
 		assert.deepEqual(

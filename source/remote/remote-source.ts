@@ -21,7 +21,7 @@ import {maxLineLength, parseFlowLine} from './conntrack-line.js';
 import {LineReader} from './line-reader.js';
 import {printable} from './printable.js';
 import type {ReaderChoice} from './reader-choice.js';
-import {RemoteError} from './remote-error.js';
+import {isLoginRefused, RemoteError} from './remote-error.js';
 import {SshConnection, sshFailed, type SshSettings} from './ssh.js';
 import {parseStatsText} from './stats-text.js';
 
@@ -102,10 +102,10 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 				source?.markDown(reason);
 			});
 		} catch (error) {
-			throw new RemoteError(
-				'connect',
-				`cannot log in to ${label} over ssh: ${printable((error as Error).message)}`,
-			);
+			const said = printable((error as Error).message);
+			if (isLoginRefused(said))
+				throw new RemoteError('auth', `${label} refused the ssh login: ${said}`);
+			throw new RemoteError('connect', `cannot connect to ${label} over ssh: ${said}`);
 		}
 
 		try {

@@ -44,9 +44,9 @@ function oneSentence(ran: Ran, what: string): string {
 describe('faults before the table is read', () => {
 	const codes = new Map<string, number | null>();
 
-	test('a port nothing listens on: one sentence naming the host and port, its own exit code', () => {
+	test('a port nothing listens on: one sentence naming the host and port, exit 68', () => {
 		const ran = router.conntop(['--once', '--json'], {target: router.target('root', sshPort + 1)});
-		assert.notEqual(ran.status, 0);
+		assert.equal(ran.status, 68, ran.stderr);
 		const line = oneSentence(ran, 'wrong port');
 		assert.match(line, /10\.250\.0\.1/);
 		assert.match(line, new RegExp(String(sshPort + 1)));
@@ -54,9 +54,9 @@ describe('faults before the table is read', () => {
 		codes.set('port', ran.status);
 	});
 
-	test('a key the router refuses: one sentence saying the login was refused, its own exit code', () => {
+	test('a key the router refuses: one sentence saying the login was refused, exit 67', () => {
 		const ran = router.conntop(['--once', '--json'], {config: router.strangerConfig});
-		assert.notEqual(ran.status, 0);
+		assert.equal(ran.status, 67, ran.stderr);
 		const line = oneSentence(ran, 'refused key');
 		assert.match(line, /key|publickey|denied|refused|authenticat/i);
 		codes.set('key', ran.status);

@@ -3,7 +3,7 @@
  * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
  * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
  */
-import {flowKey, flowKeyId} from '../flow/key.js';
+import {flowKey} from '../flow/key.js';
 import {natKindOf} from '../flow/nat.js';
 import {IPPROTO_TCP} from '../flow/protocols.js';
 import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
@@ -495,11 +495,7 @@ export class FlowTable {
 
 	/** The slot of the flow `key` names, or -1. */
 	private slotOfKey(key: string): number {
-		for (const slot of this.index.candidates(flowKeyId(key))) {
-			if (flowKey(this.store.flows[slot]!) === key) return slot;
-		}
-
-		return -1;
+		return this.index.findKey(key);
 	}
 
 	private add(flow: Flow, now: number, markNew: boolean): number {

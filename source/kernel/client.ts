@@ -10,7 +10,7 @@ import {RawNetlinkSocket} from 'netlink';
 import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow/source.js';
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
-import {decodeDatagram, type DecodeSink} from './decode.js';
+import {decodeDatagram, type DecodeSink} from './decode-datagram.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,

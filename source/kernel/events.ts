@@ -11,7 +11,7 @@ import {EventEmitter} from 'node:events';
 import {fileURLToPath} from 'node:url';
 import type {FlowEvent, FlowEventType} from '../flow/types.js';
 import * as C from './constants.js';
-import {decodeDatagram} from './decode.js';
+import {decodeDatagram} from './decode-datagram.js';
 import {describeCodecError} from './errors.js';
 import {FRAME_DATAGRAM, FRAME_FATAL, FRAME_LOST, FRAME_READY, FrameReader} from './event-frames.js';
 import {KernelError, errorFromErrno} from './kernel-error.js';

@@ -5,7 +5,7 @@
  */
 import {RawNetlinkSocket} from 'netlink';
 import * as C from '../../source/kernel/constants.js';
-import {decodeDatagram} from '../../source/kernel/decode.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
 import {encodeDumpRequest} from '../../source/kernel/encode.js';
 
 const peeking = process.argv.includes('--peek');

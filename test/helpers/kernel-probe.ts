@@ -19,7 +19,7 @@ import {readFileSync} from 'node:fs';
 import {RawNetlinkSocket} from 'netlink';
 import {ConntrackClient} from '../../source/kernel/client.js';
 import * as C from '../../source/kernel/constants.js';
-import {decodeDatagram} from '../../source/kernel/decode.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
 import {encodeDumpRequest} from '../../source/kernel/encode.js';
 import {EventStream} from '../../source/kernel/events.js';
 

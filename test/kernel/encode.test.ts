@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Flow, Tuple} from '../../source/flow/types.js';
 import * as C from '../../source/kernel/constants.js';
-import {decodeFlow} from '../../source/kernel/decode.js';
+import {decodeFlow} from '../../source/kernel/decode-flow.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,

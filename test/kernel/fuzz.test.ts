@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import {decodeDatagram} from '../../source/kernel/decode.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
 import {addCpuStats, decodeGlobalStats} from '../../source/kernel/stats.js';
 
 const fixtureDir = new URL('../fixtures/', import.meta.url);

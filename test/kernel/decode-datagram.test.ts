@@ -4,7 +4,8 @@ import {describe, test} from 'node:test';
 import {flowToJson} from '../../source/flow/json.js';
 import type {Flow} from '../../source/flow/types.js';
 import * as C from '../../source/kernel/constants.js';
-import {decodeDatagram, decodeFlow} from '../../source/kernel/decode.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
+import {decodeFlow} from '../../source/kernel/decode-flow.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,

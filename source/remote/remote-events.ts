@@ -61,7 +61,13 @@ export class RemoteEvents extends EventEmitter<RemoteEventsEvents> {
 	private readonly onReconnected = (): void => {
 		if (this.stopped) return;
 		if (this.source.capabilities.events) {
-			if (!this.running) this.start('reconnected');
+			// A stream still running was over the old master (stopped by the reconnect): it is
+			// forgotten before it ends, so its end is not taken for a new drop, and one starts
+			// over the new master.
+			const old = this.running;
+			this.running = undefined;
+			old?.stop();
+			this.start('reconnected');
 		} else this.emit('resync', 'reconnected');
 	};
 
@@ -97,6 +103,7 @@ export class RemoteEvents extends EventEmitter<RemoteEventsEvents> {
 			},
 			maxLineLength,
 		);
+		const generation = this.source.ssh.generation;
 		const running = this.source.ssh.stream(
 			`echo ${startMarker}; ${eventsCommand()}`,
 			(chunk) => {
@@ -107,11 +114,12 @@ export class RemoteEvents extends EventEmitter<RemoteEventsEvents> {
 		);
 		this.running = running;
 		void running.done.then(({code, stderr}) => {
-			if (this.running === running) this.running = undefined;
-			if (this.stopped) return;
+			// A stream replaced after a reconnect (or stopped) says nothing about the link now.
+			if (this.stopped || this.running !== running) return;
+			this.running = undefined;
 			// A drop: the source reconnects and calls onReconnected.
 			if (code === 255) {
-				this.source.markDown(stderr || 'the event stream lost the connection');
+				this.source.markDown(stderr || 'the event stream lost the connection', generation);
 				return;
 			}
 

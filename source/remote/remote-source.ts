@@ -6,7 +6,6 @@
  * backoff; `reconnected` then tells the event side to resync.
  */
 import {EventEmitter} from 'node:events';
-import {rmSync} from 'node:fs';
 import type {DeleteOutcome, DumpSummary, KernelStats, SourceCapabilities} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
 import {
@@ -74,6 +73,7 @@ function parseProbe(text: string): Probe | undefined {
 export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 	private downReason: string | undefined;
 	private retryTimer: NodeJS.Timeout | undefined;
+	private retrying = false;
 	private retryMs = firstRetryMs;
 	private closed = false;
 	private connection!: SshConnection;
@@ -180,12 +180,13 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 			},
 			maxLineLength,
 		);
+		const generation = this.connection.generation;
 		const running = this.connection.stream(dumpCommand(this.reader), (chunk) => {
 			lines.push(chunk);
 		});
 		const {code, stderr} = await running.done;
 		lines.end();
-		this.check(code, stderr);
+		this.check(code, stderr, generation);
 		if (code !== 0)
 			throw new RemoteError(
 				'no-conntrack',
@@ -204,8 +205,9 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 	/** Count, limit, per-CPU counters and the accounting and timestamp sysctls, in one round trip. */
 	async stats(): Promise<KernelStats> {
 		this.throwIfDown();
+		const generation = this.connection.generation;
 		const result = await this.connection.run(statsCommand(this.reader));
-		this.check(result.code, result.stderr);
+		this.check(result.code, result.stderr, generation);
 		return parseStatsText(result.stdout);
 	}
 
@@ -220,9 +222,10 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 		const command = deleteCommand(flow);
 		if (command === undefined)
 			return {result: 'error', reason: `conntrack cannot select a ${flow.proto} flow by tuple`};
+		const generation = this.connection.generation;
 		const result = await this.connection.run(command);
 		if (result.code === sshFailed) {
-			this.markDown(result.stderr || 'ssh failed');
+			this.markDown(result.stderr || 'ssh failed', generation);
 			return {result: 'error', reason: this.downMessage()};
 		}
 
@@ -240,35 +243,50 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 		this.connection.close();
 	}
 
-	/** Marks the connection down (once) and starts reconnecting. */
-	markDown(reason: string): void {
+	/**
+	 * Marks the connection down (once) and starts reconnecting. `generation` is the master the
+	 * failing command ran over (SshConnection.generation): a report about a master already
+	 * replaced is stale and changes nothing.
+	 */
+	markDown(reason: string, generation?: number): void {
 		if (this.closed || this.downReason !== undefined) return;
+		if (generation !== undefined && generation !== this.connection.generation) return;
 		this.downReason = printable(reason);
 		this.retryMs = firstRetryMs;
 		this.emit('down', this.downReason);
 		this.scheduleRetry();
 	}
 
+	/** One retry pending or running at a time: never a second timer beside the first. */
 	private scheduleRetry(): void {
-		if (this.closed) return;
+		if (this.closed || this.retrying) return;
+		if (this.retryTimer) clearTimeout(this.retryTimer);
 		this.retryTimer = setTimeout(() => void this.retry(), this.retryMs);
 		this.retryTimer.unref();
 	}
 
 	private async retry(): Promise<void> {
-		if (this.closed) return;
+		this.retryTimer = undefined;
+		if (this.closed || this.retrying) return;
+		this.retrying = true;
+		let failed = false;
 		try {
-			// The dead master may have left its socket behind; a new one cannot bind over it.
-			rmSync(this.connection.controlPath, {force: true});
+			// Stops the old master before a new one takes its socket (see SshConnection.reconnect).
 			await this.connection.reconnect();
 		} catch (error) {
+			failed = true;
 			this.downReason = printable((error as Error).message) || this.downReason;
 			this.retryMs = Math.min(longestRetryMs, this.retryMs * 2);
+		} finally {
+			this.retrying = false;
+		}
+
+		if (this.closed) return;
+		if (failed) {
 			this.scheduleRetry();
 			return;
 		}
 
-		if (this.closed) return;
 		this.downReason = undefined;
 		this.emit('reconnected');
 	}
@@ -282,9 +300,9 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 	}
 
 	/** An ssh failure (255) means the link is gone: mark it and fail this call. */
-	private check(code: number | null, stderr: string): void {
+	private check(code: number | null, stderr: string, generation: number): void {
 		if (code !== sshFailed) return;
-		this.markDown(stderr || 'ssh failed');
+		this.markDown(stderr || 'ssh failed', generation);
 		throw new RemoteError('dropped', this.downMessage());
 	}
 }

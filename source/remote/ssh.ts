@@ -6,7 +6,7 @@
  * costs a round trip instead of a handshake. `close` ends the master and removes the directory.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {lstatSync, mkdtempSync, rmSync, watch} from 'node:fs';
 import type {Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -43,6 +43,9 @@ export interface RunningCommand {
 /** ssh's exit code for its own failures (cannot connect, refused, connection lost). */
 export const sshFailed = 255;
 
+/** How long a master gets to exit after SIGTERM before it is killed. */
+const masterStopMs = 2000;
+
 /** Output a short command may print before it is cut off (the router is not trusted). */
 const shortOutputLimit = 1 << 20;
 
@@ -67,9 +70,11 @@ class Tail {
 
 /** The master connection and the commands run over it. */
 export class SshConnection {
+	/** The master now serving the control socket (our own child), or undefined while there is none. */
 	private master: ChildProcess | undefined;
-	private masterStderr = new Tail();
 	private closed = false;
+	private masters = 0;
+	private replacing: Promise<void> | undefined;
 	private readonly running = new Set<ChildProcess>();
 
 	private constructor(
@@ -111,13 +116,26 @@ export class SshConnection {
 	}
 
 	/**
-	 * Starts a new master after the old one died, without a terminal (BatchMode: a key or an
-	 * agent must do; a password cannot be asked while the TUI has the screen). Rejects with
-	 * ssh's message when it cannot.
+	 * Which master commands run over now: it goes up by one with each master started, so a
+	 * failure reported by a command that ran over an earlier master can be told apart.
+	 */
+	get generation(): number {
+		return this.masters;
+	}
+
+	/**
+	 * Replaces the master after a drop, without a terminal (BatchMode: a key or an agent must
+	 * do; a password cannot be asked while the TUI has the screen). One attempt at a time: a
+	 * call while one runs waits for that one. The old master is stopped (and waited for) before
+	 * its socket is removed and a new master binds it, so there is never a second master, nor a
+	 * live one whose socket was taken. Rejects with ssh's message when it cannot.
 	 */
 	async reconnect(): Promise<void> {
 		if (this.closed) throw new Error('the connection is closed');
-		await this.startMaster(false);
+		this.replacing ??= this.replaceMaster().finally(() => {
+			this.replacing = undefined;
+		});
+		return this.replacing;
 	}
 
 	/** Runs `command` on the router and collects its output (cut off past 1 MB). */
@@ -225,6 +243,7 @@ export class SshConnection {
 			},
 		);
 		this.master?.kill('SIGTERM');
+		this.master = undefined;
 		rmSync(this.directory, {recursive: true, force: true});
 	}
 
@@ -238,10 +257,37 @@ export class SshConnection {
 		return [...(config === undefined ? [] : ['-F', config]), '-S', this.controlPath];
 	}
 
+	private async replaceMaster(): Promise<void> {
+		await this.stopMaster();
+		if (this.closed) throw new Error('the connection is closed');
+		// Its master is gone, so a socket it left behind is no one's: a new master cannot bind over it.
+		rmSync(this.controlPath, {force: true});
+		await this.startMaster(false);
+	}
+
+	/** Ends the current master, if it still runs, and resolves once it has exited. */
+	private async stopMaster(): Promise<void> {
+		const master = this.master;
+		// Unset first: its exit is ours, not a drop to report.
+		this.master = undefined;
+		if (!master || master.exitCode !== null || master.signalCode !== null) return;
+		const exited = new Promise<void>((resolve) => {
+			master.once('exit', () => {
+				resolve();
+			});
+		});
+		master.kill('SIGTERM');
+		const stubborn = setTimeout(() => master.kill('SIGKILL'), masterStopMs);
+		await exited;
+		clearTimeout(stubborn);
+	}
+
 	/**
-	 * Runs `ssh -M -N -f`: it authenticates (on the terminal when `interactive`), then forks the
-	 * master into the background and exits 0; any other exit is a failure, explained by what ssh
-	 * printed. The master keeps our stderr pipe, so the pipe's end says the master is gone.
+	 * Runs `ssh -M -N` as our own child: it authenticates (on the terminal when `interactive`)
+	 * and then binds the control socket, which is when it is ready; exiting before that is a
+	 * failure, explained by what ssh printed. Its exit later is the drop (`onMasterGone`).
+	 * Not `-f`: OpenSSH (9.2 here) points a forked master's stdio at /dev/null, so neither its
+	 * pid nor a pipe would say when it dies, and a reconnect could not stop it first.
 	 */
 	private async startMaster(interactive: boolean): Promise<void> {
 		const tail = new Tail();
@@ -251,7 +297,6 @@ export class SshConnection {
 				...this.commonArgs(),
 				'-M',
 				'-N',
-				'-f',
 				'-o',
 				'ControlPersist=no',
 				// A dead link is noticed within 15 s even when no packet says so.
@@ -262,36 +307,67 @@ export class SshConnection {
 				...(interactive ? [] : ['-o', 'BatchMode=yes']),
 				...targetArgs(this.settings.target),
 			],
-			// Prompts go to /dev/tty; stdin stays ours for ssh's own fallback when there is none.
-			{stdio: [interactive ? 'inherit' : 'ignore', 'ignore', 'pipe']},
+			// Prompts go to /dev/tty. stdin is not ours to lend: the master lives as long as the
+			// TUI, which reads the keys (with -N ssh reads no stdin, but it would hold it).
+			{stdio: ['ignore', 'ignore', 'pipe']},
 		);
 		this.master = child;
-		this.masterStderr = tail;
 		const stderr = child.stderr as Socket;
 		stderr.on('data', (chunk: Buffer) => {
 			tail.reader.push(chunk);
 		});
-		const code = await new Promise<number | null>((resolve) => {
+		// 'close', not 'exit': by then everything it printed has been read.
+		const ended = new Promise<number | null>((resolve) => {
 			child.on('error', (error) => {
 				tail.reader.push(Buffer.from(`${error.message}\n`));
-				resolve(null);
 			});
-			child.on('exit', (exitCode) => {
-				resolve(exitCode);
+			child.on('close', (code) => {
+				tail.reader.end();
+				resolve(code);
 			});
 		});
-		if (code !== 0) {
-			tail.reader.end();
+		const bound = this.socketBound();
+		const ready = await Promise.race([bound.ready, ended.then(() => false)]);
+		bound.stop();
+		if (!ready || this.master !== child) {
+			if (this.master === child) this.master = undefined;
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			const code = await ended;
 			throw new Error(tail.text || `${this.binary} exited with ${code ?? 'a signal'}`);
 		}
 
-		// The forked master holds the pipe open: its end means the master is gone.
-		stderr.on('close', () => {
-			tail.reader.end();
-			if (!this.closed && this.masterStderr === tail)
-				this.onMasterGone(tail.text || 'the SSH connection closed');
+		this.masters++;
+		void ended.then(() => {
+			if (this.closed || this.master !== child) return;
+			this.master = undefined;
+			this.onMasterGone(tail.text || 'the SSH connection closed');
 		});
 		stderr.unref();
 		child.unref();
+	}
+
+	/** Resolves once the control socket exists (watched, not polled); `stop` ends the watch. */
+	private socketBound(): {ready: Promise<true>; stop: () => void} {
+		const path = this.controlPath;
+		const isSocket = () => {
+			try {
+				return lstatSync(path).isSocket();
+			} catch {
+				return false;
+			}
+		};
+
+		let stop = () => undefined as void;
+		const ready = new Promise<true>((resolve) => {
+			// ssh binds a temporary name and links it to the path: a rename event in the directory.
+			const watcher = watch(this.directory, () => {
+				if (isSocket()) resolve(true);
+			});
+			stop = () => {
+				watcher.close();
+			};
+			if (isSocket()) resolve(true);
+		});
+		return {ready, stop};
 	}
 }

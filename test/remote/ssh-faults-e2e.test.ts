@@ -6,7 +6,7 @@
  * installs them); fails rather than skips without them.
  */
 import assert from 'node:assert/strict';
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {conntopBinary, SshRouter, sshPort, type Ran} from '../helpers/ssh-router.js';
@@ -86,6 +86,17 @@ describe('faults before the table is read', () => {
 	});
 });
 
+/** Pids in the client namespace running an ssh control master (`-M` in their argv). */
+function masterPids(): number[] {
+	return router.clientPids().filter((pid) => {
+		try {
+			return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-M');
+		} catch {
+			return false;
+		}
+	});
+}
+
 describe('the router going away while the TUI runs', () => {
 	let tmux: Tmux | undefined;
 
@@ -120,6 +131,7 @@ describe('the router going away while the TUI runs', () => {
 			(text) => text.includes('10.8.0.2:42002') && !text.includes('STALE'),
 			'the table read again after the reconnect, no longer stale',
 		);
+		assert.equal(masterPids().length, 1, 'one ssh master after the reconnect, not two');
 
 		tmux.type('q');
 		await waitForScreen((text) => text.includes('conntop exited 0'), 'the exit');

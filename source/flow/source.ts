@@ -30,6 +30,12 @@ export interface DumpSummary<Problem = unknown> {
 	 * sync then chooses the refresh period from this instead.
 	 */
 	readonly costMs?: number;
+	/**
+	 * The table's stats, when the source reads them with the dump in the same round trip (a
+	 * router over SSH). A source whose dumps carry them is not polled for stats as well: they
+	 * are as old as the last dump.
+	 */
+	readonly stats?: KernelStats;
 }
 
 /** The outcome of deleting one flow. */

@@ -32,11 +32,18 @@ export function probeCommand(procPath: string): string {
 	].join('; ');
 }
 
-/** The whole table, one flow a line (conntrack's count summary goes to stderr). */
+/** The line between the table and the stats in a dump's output. */
+export const statsMarker = 'conntop-stats';
+
+/**
+ * The whole table, one flow a line (conntrack's count summary goes to stderr), then
+ * `statsMarker` and the stats (statsCommand): one round trip for both, so the router is not
+ * asked for its stats on a timer of their own. Exits with the table reader's status.
+ */
 export function dumpCommand(reader: Reader): string {
-	return reader.kind === 'conntrack'
-		? 'exec conntrack -L -o extended,id'
-		: `exec cat ${shellQuote(reader.path)}`;
+	const table =
+		reader.kind === 'conntrack' ? 'conntrack -L -o extended,id' : `cat ${shellQuote(reader.path)}`;
+	return `${table}; status=$?; echo ${statsMarker}; ${statsCommand(reader)}; exit $status`;
 }
 
 /** Events until the connection ends, each stamped; the ENOBUFS warning goes to stderr. */

@@ -14,6 +14,7 @@ import {
 	probeCommand,
 	procTablePath,
 	statsCommand,
+	statsMarker,
 	type Reader,
 } from './commands.js';
 import {maxLineLength, parseFlowLine} from './conntrack-line.js';
@@ -39,6 +40,9 @@ export interface RemoteSourceEvents {
 	/** A new master connection is up after a drop. */
 	reconnected: [];
 }
+
+/** The most stats lines a dump's answer is read for (a router with 1000 CPUs is not one). */
+const maxStatsLines = 1024;
 
 /** Reconnect backoff: first wait, and the longest. */
 const firstRetryMs = 1000;
@@ -156,7 +160,8 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 
 	/**
 	 * Streams the router's table to `onFlow`. Lines that do not parse are skipped and counted
-	 * (`skipped`); `costMs` is the wall time of the whole read, the link included.
+	 * (`skipped`); `costMs` is the wall time of the whole read, the link included; `stats` are
+	 * the router's, read in the same command after the table.
 	 */
 	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
 		this.throwIfDown();
@@ -165,8 +170,20 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 		let flows = 0;
 		let skipped = 0;
 		const from = this.reader.kind;
+		let statsText: string[] | undefined;
 		const lines = new LineReader(
 			(line) => {
+				if (statsText) {
+					// A few dozen lines (sysctls, one per CPU): more is not a stats answer.
+					if (statsText.length < maxStatsLines) statsText.push(line);
+					return;
+				}
+
+				if (line === statsMarker) {
+					statsText = [];
+					return;
+				}
+
 				if (line === '') return;
 				const flow = parseFlowLine(line, now, from);
 				if (flow === undefined) skipped++;
@@ -199,6 +216,7 @@ export class RemoteSource extends EventEmitter<RemoteSourceEvents> {
 			unknownAttributes: 0,
 			interrupted: false,
 			costMs: performance.now() - started,
+			stats: statsText && parseStatsText(statsText.join('\n')),
 		};
 	}
 

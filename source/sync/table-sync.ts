@@ -64,7 +64,10 @@ export interface TableSyncOptions {
 	readonly refreshBudget?: RefreshBudget;
 	/** How often the watched flows (see `watch`) are re-read, ms; 0 turns it off. Default 1 s. */
 	readonly rereadIntervalMs?: number;
-	/** Kernel stats poll. Default 1 s; 0 turns it off. */
+	/**
+	 * Kernel stats poll. Default 1 s; 0 turns it off. A source whose dumps carry stats (a
+	 * router: one round trip instead of one a second) is not polled: each dump's are emitted.
+	 */
 	readonly statsIntervalMs?: number;
 	/** Keep only one family. */
 	readonly family?: 'ipv4' | 'ipv6';
@@ -97,6 +100,8 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	private followUp: NodeJS.Timeout | undefined;
 	private changePending = false;
 	private stopped = false;
+	/** The first dump carried stats: they come with every dump, not from a poll. */
+	private statsFromDumps = false;
 
 	constructor(private readonly options: TableSyncOptions) {
 		super();
@@ -131,7 +136,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 			this.timers.push(setInterval(() => void this.reread(), rereadIntervalMs));
 		}
 
-		if (statsIntervalMs > 0) {
+		if (statsIntervalMs > 0 && !this.statsFromDumps) {
 			void this.pollStats();
 			this.timers.push(setInterval(() => void this.pollStats(), statsIntervalMs));
 		}
@@ -238,14 +243,14 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		const run = async (): Promise<void> => {
 			const cpu = process.cpuUsage();
 			try {
-				let {flows, queued, skipped, sourceCostMs} = await this.dumpOnce();
+				let {flows, queued, skipped, sourceCostMs, stats} = await this.dumpOnce();
 				// After a loss, events still queued in the socket from before the overflow arrive
 				// while the dump runs: a NEW or UPDATE for a flow the dump no longer has may be such
 				// a stale event (its DESTROY was the one lost) or a flow born after its hash bucket
 				// was read. One more dump, started after those stale events were read, tells them
 				// apart; its own queued events are then trusted as usual.
 				if (afterLoss && hasEventsForAbsentFlows(flows, queued))
-					({flows, queued, skipped, sourceCostMs} = await this.dumpOnce());
+					({flows, queued, skipped, sourceCostMs, stats} = await this.dumpOnce());
 				const now = this.options.now();
 				this.options.target.applySnapshot(flows, now);
 				for (const event of queued) this.options.target.applyEvent(event, event.time);
@@ -265,6 +270,10 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 				});
 				this.scheduleRefresh(refreshEveryMs);
 				this.markChanged();
+				if (stats) {
+					this.statsFromDumps = true;
+					this.emit('stats', stats);
+				}
 			} catch (error) {
 				this.setStatus({error: (error as Error).message});
 				throw error;
@@ -307,6 +316,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		queued: FlowEvent[];
 		skipped: number;
 		sourceCostMs?: number;
+		stats?: KernelStats;
 	}> {
 		this.queued = [];
 		const flows: Flow[] = [];
@@ -320,6 +330,7 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 				queued: this.queued,
 				skipped: summary.skipped ?? summary.errors.length,
 				sourceCostMs: summary.costMs,
+				stats: summary.stats,
 			};
 		} finally {
 			this.queued = undefined;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {after, before, describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
 import {
@@ -7,6 +8,7 @@ import {
 	probeCommand,
 	procTablePath,
 	statsCommand,
+	statsMarker,
 } from '../../source/remote/commands.js';
 import {parseFlowLine} from '../../source/remote/conntrack-line.js';
 import {parseStatsText} from '../../source/remote/stats-text.js';
@@ -21,16 +23,24 @@ function sh(script: string): string {
 	return ns.run('sh', ['-c', script]);
 }
 
+/** A dump's answer: the table's lines, and the stats text after the marker. */
+function split(output: string): {table: string[]; stats: string | undefined} {
+	const lines = output.split('\n');
+	const marker = lines.indexOf(statsMarker);
+	if (marker === -1) return {table: lines.filter(Boolean), stats: undefined};
+	return {
+		table: lines.slice(0, marker).filter(Boolean),
+		stats: lines.slice(marker + 1).join('\n'),
+	};
+}
+
 function dump(): Flow[] {
 	const now = Date.now();
-	return sh(dumpCommand({kind: 'conntrack'}))
-		.split('\n')
-		.filter(Boolean)
-		.map((line) => {
-			const flow = parseFlowLine(line, now);
-			assert.ok(flow, `parses ${line}`);
-			return flow;
-		});
+	return split(sh(dumpCommand({kind: 'conntrack'}))).table.map((line) => {
+		const flow = parseFlowLine(line, now);
+		assert.ok(flow, `parses ${line}`);
+		return flow;
+	});
 }
 
 function find(flows: readonly Flow[], sport: number, zone = 0): Flow {
@@ -123,9 +133,7 @@ describe('router-side commands in a real sh against a real table', () => {
 	test('the conntrack and /proc dumps parse line for line, to the same flows', () => {
 		const flows = dump();
 		assert.equal(flows.length, 5);
-		const proc = sh(dumpCommand({kind: 'proc', path: procTablePath}))
-			.split('\n')
-			.filter(Boolean);
+		const proc = split(sh(dumpCommand({kind: 'proc', path: procTablePath}))).table;
 		const parsed = proc.map((line) => parseFlowLine(line, Date.now(), 'proc'));
 		assert.ok(parsed.every(Boolean));
 		// use too: /proc prints one more than netlink for the same entry, and the parser says so.
@@ -142,6 +150,32 @@ describe('router-side commands in a real sh against a real table', () => {
 		const proc = parseStatsText(sh(statsCommand({kind: 'proc', path: procTablePath})));
 		assert.equal(proc.count, 5);
 		assert.ok((proc.counters.insert ?? 0) >= 5);
+	});
+
+	test("a dump brings the stats in the same round trip, and exits with the table reader's status", () => {
+		for (const reader of [{kind: 'conntrack'}, {kind: 'proc', path: procTablePath}] as const) {
+			const {table, stats} = split(sh(dumpCommand(reader)));
+			assert.equal(table.length, 5, reader.kind);
+			assert.ok(stats !== undefined, `${reader.kind}: the stats follow the marker`);
+			const parsed = parseStatsText(stats);
+			assert.equal(parsed.count, 5, reader.kind);
+			assert.ok((parsed.counters.insert ?? 0) >= 5, reader.kind);
+		}
+
+		const missing = spawnSync(
+			'ip',
+			[
+				'netns',
+				'exec',
+				ns.name,
+				'sh',
+				'-c',
+				dumpCommand({kind: 'proc', path: '/nonexistent/nf_conntrack'}),
+			],
+			{encoding: 'utf8'},
+		);
+		assert.notEqual(missing.status, 0, 'an unreadable table fails the dump');
+		assert.ok(split(missing.stdout).stats !== undefined, 'the stats are still read');
 	});
 
 	test('a delete with a stale id (the tuple reused by another flow) deletes nothing', () => {

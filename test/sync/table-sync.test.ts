@@ -343,3 +343,42 @@ describe('refresh period', () => {
 		assert.equal(refreshPeriodMs(4, {share: 0.01, minMs: 100}), 400);
 	});
 });
+
+describe('stats that come with dumps', () => {
+	/** A source that reads its stats in the dump's round trip, as the remote one does. */
+	class StatsInDumpSource extends FakeSource {
+		statsCalls = 0;
+		override async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary> {
+			const summary = await super.dump(onFlow);
+			return {...summary, stats: {count: this.dumps, max: 100, counters: {}}};
+		}
+
+		override async stats(): Promise<KernelStats> {
+			this.statsCalls++;
+			return super.stats();
+		}
+	}
+
+	test('are emitted once per dump, and the source is not polled for stats as well', async () => {
+		const source = new StatsInDumpSource();
+		const sync = new TableSync({
+			source,
+			events: null,
+			target: new RecordingTarget(),
+			now: () => 1000,
+			resyncIntervalMs: 0,
+			statsIntervalMs: 1000,
+			rereadIntervalMs: 0,
+		});
+		const seen: number[] = [];
+		sync.on('stats', (stats) => seen.push(stats.count));
+		try {
+			await sync.start();
+			await sync.resync('test');
+			assert.deepEqual(seen, [1, 2], "each dump's stats, in order");
+			assert.equal(source.statsCalls, 0, 'no stats command of its own');
+		} finally {
+			sync.stop();
+		}
+	});
+});

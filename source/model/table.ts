@@ -1,32 +1,25 @@
 /**
- * The live flow table between the kernel and the screen: flows keyed by `flowKey`, TTLs that
- * count down without being touched, smoothed rates, tombstones, and cached sorted/filtered
- * views (htop's Table: id hashtable, needsSort, following). Time is always an argument.
+ * The live flow table between the kernel and the screen (htop's Table: id hashtable, needsSort,
+ * following), and the one façade the rest of conntop uses. Time is always an argument. The
+ * ideas behind it have a file each: the rows and how snapshots, events and re-reads change them
+ * (`table-rows.ts`, tombstones in `tombstones.ts`); the cached views over them, the sorted order
+ * (`sorted-order.ts`), the match set of a filter (`match-set.ts`), the two together
+ * (`filtered-order.ts`), groups (`group-view.ts`) and totals (`totals.ts`), each fresh while
+ * the versions it was computed at hold (`stamp.ts`).
  */
 import {flowKey} from '../flow/key.js';
-import {natKindOf} from '../flow/nat.js';
-import {IPPROTO_TCP} from '../flow/protocols.js';
 import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
-import {EventRate} from './event-rate.js';
-import {evaluateFilter} from './filter-columns.js';
 import type {Filter} from './filter.js';
-import {
-	GroupTable,
-	groupSlots,
-	sortGroups,
-	type GroupBy,
-	type GroupRow,
-	type GroupSortColumn,
-} from './group.js';
-import {FlowHistory, TableHistory, type RateSample, type TableSecond} from './history.js';
-import {IdentityOrder} from './identity-order.js';
-import {mergeFlow} from './merge.js';
-import {radixSortRefined} from './radix.js';
+import {FilteredOrder} from './filtered-order.js';
+import {flowRow} from './flow-row.js';
+import type {GroupRow} from './group.js';
+import {GroupView} from './group-view.js';
+import type {RateSample, TableSecond} from './history.js';
+import {MatchSet} from './match-set.js';
 import {rowField} from './row-layout.js';
-import {columnBit, type SortColumn} from './sort-columns.js';
-import {columnKey, maxChunks} from './sort-keys.js';
-import {SlotIndex} from './slot-index.js';
-import {FlowStore} from './store.js';
+import {SortedOrder} from './sorted-order.js';
+import {TableRows} from './table-rows.js';
+import {TotalsCache} from './totals.js';
 import type {
 	FlowPage,
 	FlowQuery,
@@ -54,103 +47,49 @@ export type {
 	ViewQuery,
 } from './view-types.js';
 
-const initialCapacity = 1024;
-
 /**
- * The flow table. Mutated only by `applySnapshot`, `applyEvent(s)` and `expire`; every query
- * takes `now` (ms, one clock for all calls, Date.now() if kernel start times are used for
- * age) and is cached, so querying an unchanged table again costs no sort and no filter pass.
+ * The flow table. Mutated only by `applySnapshot`, `applyEvent(s)`, `applyReread` and
+ * `expire`; every query takes `now` (ms, one clock for all calls, Date.now() if kernel start
+ * times are used for age) and is cached, so querying an unchanged table again costs no sort
+ * and no filter pass.
  */
 export class FlowTable {
-	private readonly closedMs: number;
-	private readonly newMs: number;
-	private readonly timeConstantMs: number;
-
-	private readonly store = new FlowStore(initialCapacity);
-	private readonly identity = new IdentityOrder(this.store);
-	private readonly index = new SlotIndex(this.store.flows);
-	private live = 0;
-	private closedCount = 0;
-	// Tombstones in the order they closed: slot and closing time (a reused slot no longer
-	// matches its time and is skipped).
-	private tombstoneSlots: number[] = [];
-	private tombstoneTimes: number[] = [];
-	private tombstoneHead = 0;
-	private hasBaseline = false;
-	private generation = 0;
-
-	// Work arrays, sized to the store's capacity.
-	private capacity = 0;
-	private chunks: Uint32Array[] = [];
-	private values = new Float64Array(0);
-	private scratch = new Int32Array(0);
-	private sorted = new Int32Array(0);
-	private sortedLength = 0;
-	private view = new Int32Array(0);
-	private viewLength = 0;
-	private matchBits = new Uint8Array(0);
-	private matched = new Int32Array(0);
-	/** Per bare word of the current filter, which slots contain it. */
-	private readonly wordHits: Uint8Array[] = [];
-
-	// Stamps: additions force a rebuild; removals alone only compact cached orders.
-	private membershipStamp = 0;
-	private removalStamp = 0;
-	private version = 0;
-	private sortMembership = -1;
-	private sortRemoval = -1;
-	private sortColumn: SortColumn | undefined;
-	private sortReverse = false;
-	private dirtyColumns = 0;
-	private orderStamp = 0;
-	private matchAll = true;
-	private matchFilter: Filter | undefined;
-	private matchVersion = -1;
-	private matchNow = Number.NaN;
-	private matchCount = 0;
-	private matchStamp = 0;
-	private viewOrderStamp = -1;
-	private viewMatchStamp = -1;
-	private groupCache: {by: GroupBy; matchStamp: number; version: number} | undefined;
-
-	private groupOrderCache:
-		| {
-				stamp: number;
-				column: GroupSortColumn;
-				reverse: boolean;
-				order: Int32Array;
-		  }
-		| undefined;
-
-	private readonly groups = new GroupTable(this.store);
-	private groupStamp = 0;
-	private totalsCache: {version: number; totals: Omit<Totals, 'eventsPerSecond'>} | undefined;
-	private readonly events: EventRate;
+	private readonly rows: TableRows;
+	private readonly sorted: SortedOrder;
+	private readonly matches: MatchSet;
+	private readonly filtered: FilteredOrder;
+	private readonly grouped: GroupView;
+	private readonly totalsCache: TotalsCache;
 	private readonly counters = {sorts: 0, filterPasses: 0, groupings: 0};
-	private readonly history = new TableHistory();
-	private readonly flowHistory = new FlowHistory();
+	/** Slots the work arrays of the views are sized for. */
+	private capacity = 0;
 
 	constructor(options: FlowTableOptions = {}) {
-		this.closedMs = options.closedMs ?? 3000;
-		this.newMs = options.newMs ?? 2000;
-		this.timeConstantMs = options.rateTimeConstantMs ?? 2000;
-		this.events = new EventRate(Math.max(1, Math.floor(options.eventWindowSeconds ?? 5)));
+		// Removing a row leaves every other row's filter result valid: the match set only
+		// uncounts it.
+		const rows = new TableRows(options, (slot) => this.matches.removed(slot));
+		this.rows = rows;
+		this.sorted = new SortedOrder(rows.additions, rows.removals);
+		this.matches = new MatchSet(rows.changes);
+		this.filtered = new FilteredOrder(this.sorted, this.matches);
+		this.grouped = new GroupView(rows.store, this.matches, rows.changes, rows.removals);
+		this.totalsCache = new TotalsCache(rows.changes, rows.removals);
 		this.fitWorkArrays();
 	}
 
 	/** Live flows (tombstones excluded). */
 	get size(): number {
-		return this.live;
+		return this.rows.live;
 	}
 
 	/** Tombstones currently kept. */
 	get closed(): number {
-		return this.closedCount;
+		return this.rows.tombstones.count;
 	}
 
 	/** Work counters since construction. */
 	get stats(): TableStats {
-		return {...this.counters, textIndexBuilds: this.store.textIndex.rebuilds};
+		return {...this.counters, textIndexBuilds: this.rows.store.textIndex.rebuilds};
 	}
 
 	/**
@@ -161,48 +100,7 @@ export class FlowTable {
 	 * before a destroy event can arrive after it.
 	 */
 	applySnapshot(flows: Iterable<Flow>, now: number): SnapshotResult {
-		const generation = ++this.generation;
-		const markNew = this.hasBaseline;
-		const {store} = this;
-		// The first dump says how many rows there will be: size for them plus an eighth for
-		// churn, rather than doubling past them (1.31x at 100k flows, ~60 B a flow of arrays).
-		if (store.length === 0 && Array.isArray(flows) && flows.length > store.capacity) {
-			store.grow(Math.ceil(flows.length * 1.125));
-		}
-
-		let added = 0;
-		let updated = 0;
-		let closed = 0;
-		for (const flow of flows) {
-			const existing = this.index.find(flow);
-			if (existing !== -1) {
-				if (!store.isClosed(existing)) {
-					this.update(existing, flow, now);
-					store.generation[existing] = generation;
-					updated++;
-				}
-
-				continue;
-			}
-
-			const slot = this.add(flow, now, markNew);
-			this.store.generation[slot] = generation;
-			added++;
-		}
-
-		for (let slot = 0; slot < store.length; slot++) {
-			if (
-				store.flows[slot] !== undefined &&
-				!store.isClosed(slot) &&
-				store.generation[slot] !== generation
-			) {
-				this.close(slot, now);
-				closed++;
-			}
-		}
-
-		this.hasBaseline = true;
-		return {added, updated, closed};
+		return this.rows.applySnapshot(flows, now);
 	}
 
 	/**
@@ -214,39 +112,7 @@ export class FlowTable {
 	 * whether the table changed.
 	 */
 	applyEvent(event: FlowEvent, now: number): boolean {
-		this.events.count(now);
-		const {flow} = event;
-		const existing = this.index.find(flow);
-		switch (event.type) {
-			case 'new': {
-				if (existing !== -1 && !this.store.isClosed(existing)) {
-					this.update(existing, flow, now);
-					return true;
-				}
-
-				if (existing !== -1) this.remove(existing);
-				this.add(flow, now, true);
-				return true;
-			}
-
-			case 'update': {
-				if (existing === -1) {
-					this.add(flow, now, false);
-					return true;
-				}
-
-				if (this.store.isClosed(existing)) return false;
-				this.update(existing, flow, now);
-				return true;
-			}
-
-			case 'destroy': {
-				if (existing === -1 || this.store.isClosed(existing)) return false;
-				this.update(existing, flow, now);
-				this.close(existing, now);
-				return true;
-			}
-		}
+		return this.rows.applyEvent(event, now);
 	}
 
 	/** `applyEvent` for each event, all at `now`; returns how many changed the table. */
@@ -266,28 +132,7 @@ export class FlowTable {
 	 * rows changed.
 	 */
 	applyReread(flows: readonly Flow[], results: readonly RereadResult[], now: number): number {
-		let changed = 0;
-		for (let i = 0; i < flows.length; i++) {
-			const result = results[i];
-			if (result === undefined || result === 'unreadable') continue;
-			const slot = this.index.find(flows[i]);
-			if (slot === -1 || this.store.isClosed(slot)) continue;
-			if (result === 'gone') {
-				this.remove(slot);
-				this.history.count(now, 0, 1, this.live);
-			} else if (result.id === flows[i].id) {
-				this.update(slot, result, now);
-				if (result.counters) this.flowHistory.record(flowKey(result), result.counters, now);
-			} else {
-				this.remove(slot);
-				this.history.count(now, 0, 1, this.live);
-				this.add(result, now, true);
-			}
-
-			changed++;
-		}
-
-		return changed;
+		return this.rows.applyReread(flows, results, now);
 	}
 
 	/**
@@ -295,29 +140,7 @@ export class FlowTable {
 	 * never re-sorts: cached orders are compacted. Returns how many left.
 	 */
 	expire(now: number): number {
-		let removed = 0;
-		const {store} = this;
-		const slots = this.tombstoneSlots;
-		const times = this.tombstoneTimes;
-		while (this.tombstoneHead < slots.length) {
-			const slot = slots[this.tombstoneHead];
-			const closedAt = times[this.tombstoneHead];
-			if (store.flows[slot] !== undefined && store.get(slot, rowField.closedAt) === closedAt) {
-				if (closedAt + this.closedMs > now) break;
-				this.remove(slot);
-				removed++;
-			}
-
-			this.tombstoneHead++;
-		}
-
-		if (this.tombstoneHead > 1024 && this.tombstoneHead * 2 > slots.length) {
-			this.tombstoneSlots = slots.slice(this.tombstoneHead);
-			this.tombstoneTimes = times.slice(this.tombstoneHead);
-			this.tombstoneHead = 0;
-		}
-
-		return removed;
+		return this.rows.expire(now);
 	}
 
 	/**
@@ -335,13 +158,14 @@ export class FlowTable {
 			const end = Math.min(order.length, offset + Math.max(0, q.rows));
 			const rows: GroupRow[] = [];
 			for (let i = offset; i < end; i++) rows.push(groups.row(order[i]));
-			return {kind: 'groups', rows, total: order.length, flows: this.matchCount, offset};
+			return {kind: 'groups', rows, total: order.length, flows: this.matches.count, offset};
 		}
 
 		const {order, length} = this.flowView(q, now);
 		const end = Math.min(length, offset + Math.max(0, q.rows));
 		const rows: FlowRow[] = [];
-		for (let i = offset; i < end; i++) rows.push(this.makeRow(order[i], now));
+		const {store} = this.rows;
+		for (let i = offset; i < end; i++) rows.push(flowRow(store, order[i], now));
 		return {kind: 'flows', rows, total: length, offset};
 	}
 
@@ -360,7 +184,7 @@ export class FlowTable {
 		}
 
 		const {order, length} = this.flowView(q, now);
-		const slot = this.slotOfKey(key);
+		const slot = this.rows.slotOfKey(key);
 		if (slot === -1) return -1;
 		return order.subarray(0, length).indexOf(slot);
 	}
@@ -374,10 +198,10 @@ export class FlowTable {
 		this.ensureIdentity();
 		this.ensureMatched(filter, now);
 		const keys: string[] = [];
-		const {store, identity} = this;
+		const {store, identity} = this.rows;
 		for (let i = 0; i < identity.length; i++) {
 			const slot = identity.order[i];
-			if (!store.isClosed(slot) && (this.matchAll || this.matchBits[slot] === 1)) {
+			if (!store.isClosed(slot) && this.matches.matches(slot)) {
 				keys.push(flowKey(store.flows[slot]!));
 			}
 		}
@@ -387,16 +211,14 @@ export class FlowTable {
 
 	/** The row of flow `key` at `now` (live or tombstone), or undefined. */
 	row(key: string, now: number): FlowRow | undefined {
-		const slot = this.slotOfKey(key);
+		const {store, tombstones} = this.rows;
+		const slot = this.rows.slotOfKey(key);
 		if (slot === -1) return undefined;
-		if (
-			this.store.isClosed(slot) &&
-			this.store.get(slot, rowField.closedAt) + this.closedMs <= now
-		) {
+		if (store.isClosed(slot) && tombstones.isDue(store.get(slot, rowField.closedAt), now)) {
 			return undefined;
 		}
 
-		return this.makeRow(slot, now);
+		return flowRow(store, slot, now);
 	}
 
 	/**
@@ -405,46 +227,16 @@ export class FlowTable {
 	 * opens. Optional: searches build or refresh the index themselves when needed.
 	 */
 	prepareTextSearch(): void {
-		this.store.textIndex.prepare();
+		this.rows.store.textIndex.prepare();
 	}
 
 	/** Counts for the header at `now`; recounted only after the table changed. */
 	totals(now: number): Totals {
 		this.expire(now);
-		this.history.observe(now, this.live);
-		const version = this.version + this.removalStamp;
-		if (this.totalsCache?.version !== version) {
-			const byProtocol: Record<string, number> = {};
-			const byState: Record<string, number> = {};
-			let nat = 0;
-			let bytesPerSecond = 0;
-			const {store} = this;
-			for (let slot = 0; slot < store.length; slot++) {
-				const flow = store.flows[slot];
-				if (flow === undefined || store.isClosed(slot)) continue;
-				bytesPerSecond += store.bytesPerSecond(slot);
-				byProtocol[flow.proto] = (byProtocol[flow.proto] ?? 0) + 1;
-				if (flow.protonum === IPPROTO_TCP && flow.state) {
-					byState[flow.state] = (byState[flow.state] ?? 0) + 1;
-				}
-
-				if (natKindOf(flow)) nat++;
-			}
-
-			this.totalsCache = {
-				version,
-				totals: {
-					total: this.live,
-					closed: this.closedCount,
-					byProtocol,
-					byState,
-					nat,
-					bytesPerSecond,
-				},
-			};
-		}
-
-		return {...this.totalsCache.totals, eventsPerSecond: this.eventsPerSecond(now)};
+		const {rows} = this;
+		rows.history.observe(now, rows.live);
+		const totals = this.totalsCache.get(rows.store, rows.live, rows.tombstones.count);
+		return {...totals, eventsPerSecond: this.eventsPerSecond(now)};
 	}
 
 	/**
@@ -452,8 +244,8 @@ export class FlowTable {
 	 * before `now` (for the header's sparklines), from the first second the table was counted.
 	 */
 	tableHistory(now: number): readonly TableSecond[] {
-		this.history.observe(now, this.live);
-		return this.history.window(now);
+		this.rows.history.observe(now, this.rows.live);
+		return this.rows.history.window(now);
 	}
 
 	/**
@@ -461,7 +253,7 @@ export class FlowTable {
 	 * (for the detail view's sparkline); empty for a flow that was never re-read twice.
 	 */
 	rateHistory(key: string, now: number): readonly RateSample[] {
-		return this.flowHistory.samples(key, now);
+		return this.rows.flowHistory.samples(key, now);
 	}
 
 	/**
@@ -469,260 +261,59 @@ export class FlowTable {
 	 * `now` falls in (the current second is still filling).
 	 */
 	eventsPerSecond(now: number): number {
-		return this.events.perSecond(now);
+		return this.rows.events.perSecond(now);
 	}
 
-	private makeRow(slot: number, now: number): FlowRow {
-		const {store} = this;
-		const expiresAt = store.get(slot, rowField.expiresAt);
-		return {
-			key: flowKey(store.flows[slot]!),
-			flow: store.flows[slot]!,
-			ttl: expiresAt === Number.POSITIVE_INFINITY ? expiresAt : Math.max(0, expiresAt - now) / 1000,
-			age: Math.max(0, now - store.get(slot, rowField.since)) / 1000,
-			rates: {
-				originalBytes: store.get(slot, rowField.originalByteRate),
-				originalPackets: store.get(slot, rowField.originalPacketRate),
-				replyBytes: store.get(slot, rowField.replyByteRate),
-				replyPackets: store.get(slot, rowField.replyPacketRate),
-			},
-			bytesPerSecond: store.bytesPerSecond(slot),
-			packetsPerSecond: store.packetsPerSecond(slot),
-			closed: store.isClosed(slot),
-			isNew: now < store.get(slot, rowField.newUntil),
-		};
-	}
-
-	/** The slot of the flow `key` names, or -1. */
-	private slotOfKey(key: string): number {
-		return this.index.findKey(key);
-	}
-
-	private add(flow: Flow, now: number, markNew: boolean): number {
-		const {store} = this;
-		const slot = store.allocate(flow, now);
-		this.index.insert(slot);
-		this.identity.added(slot);
-		this.live++;
-		store.observe(slot, flow, flow, now, this.timeConstantMs);
-		if (markNew) {
-			store.set(slot, rowField.newUntil, now + this.newMs);
-			this.history.count(now, 1, 0, this.live);
-		}
-
-		this.membershipStamp++;
-		this.version++;
-		return slot;
-	}
-
-	private update(slot: number, incoming: Flow, now: number): void {
-		const merged = mergeFlow(this.store.flows[slot]!, incoming);
-		this.dirtyColumns |= this.store.observe(slot, incoming, merged, now, this.timeConstantMs);
-		this.version++;
-	}
-
-	private close(slot: number, now: number): void {
-		this.dirtyColumns |= this.store.close(slot, now);
-		this.live--;
-		this.history.count(now, 0, 1, this.live);
-		this.closedCount++;
-		this.tombstoneSlots.push(slot);
-		this.tombstoneTimes.push(now);
-		this.version++;
-	}
-
-	private remove(slot: number): void {
-		const {store} = this;
-		if (store.isClosed(slot)) this.closedCount--;
-		else this.live--;
-		this.index.remove(slot);
-		this.flowHistory.forget(flowKey(store.flows[slot]!));
-		store.release(slot);
-		this.identity.removed(slot);
-
-		// Removal leaves every other row's filter result valid: fix the count, keep the bits.
-		if (!this.matchAll && this.matchBits[slot] === 1) this.matchCount--;
-		this.matchBits[slot] = 0;
-		this.removalStamp++;
-	}
-
-	/** Sizes the work arrays to the store; fresh arrays hold no order, so caches are dropped. */
+	/** Sizes the views' work arrays to the store; fresh arrays hold no order, so caches are dropped. */
 	private fitWorkArrays(): void {
-		const capacity = this.store.capacity;
+		const {capacity} = this.rows.store;
 		if (capacity === this.capacity) return;
 		this.capacity = capacity;
-		this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(capacity));
-		this.values = new Float64Array(capacity);
-		this.scratch = new Int32Array(capacity);
-		this.sorted = new Int32Array(capacity);
-		this.view = new Int32Array(capacity);
-		this.matchBits = new Uint8Array(capacity);
-		this.matched = new Int32Array(capacity);
-		this.identity.resize(capacity);
-		this.membershipStamp++;
-		this.version++;
+		this.sorted.fit(capacity);
+		this.filtered.fit(capacity);
+		this.matches.fit(capacity);
+		this.grouped.fit(capacity);
+		this.rows.identity.resize(capacity);
 	}
 
 	private ensureIdentity(): void {
 		this.fitWorkArrays();
-		this.identity.update();
+		this.rows.identity.update();
 	}
 
-	/** Drops freed slots from `order[0..length)` keeping the rest in order; the new length. */
-	private compact(order: Int32Array, length: number): number {
-		const {flows} = this.store;
-		let n = 0;
-		for (let i = 0; i < length; i++) {
-			const slot = order[i];
-			if (flows[slot] !== undefined) order[n++] = slot;
-		}
-
-		return n;
-	}
-
-	private ensureSorted(column: SortColumn, reverse: boolean): void {
+	private ensureSorted(q: FlowQuery): void {
 		this.ensureIdentity();
-		const fresh =
-			this.sortColumn === column &&
-			this.sortReverse === reverse &&
-			this.sortMembership === this.membershipStamp &&
-			(this.dirtyColumns & columnBit[column]) === 0;
-		if (fresh) {
-			if (this.sortRemoval !== this.removalStamp) {
-				this.sortedLength = this.compact(this.sorted, this.sortedLength);
-				this.sortRemoval = this.removalStamp;
-				this.orderStamp++;
-			}
-
-			return;
+		const {rows} = this;
+		if (
+			this.sorted.update(q.sort, q.reverse ?? false, rows.dirtyColumns, rows.identity, rows.store)
+		) {
+			rows.dirtyColumns = 0;
+			this.counters.sorts++;
 		}
-
-		const n = this.identity.length;
-		this.sorted.set(this.identity.order.subarray(0, n));
-		const key = columnKey(column, reverse, this.store, this.chunks, this.values);
-		// Three head chunks cover a family rank and the top of an address; the rest only
-		// matters where those tie.
-		radixSortRefined(
-			this.sorted,
-			n,
-			key.chunks.slice(0, 3),
-			key.chunks.slice(3),
-			this.scratch,
-			key.flip,
-		);
-		this.sortedLength = n;
-		this.sortColumn = column;
-		this.sortReverse = reverse;
-		this.sortMembership = this.membershipStamp;
-		this.sortRemoval = this.removalStamp;
-		this.dirtyColumns = 0;
-		this.orderStamp++;
-		this.counters.sorts++;
 	}
 
 	private ensureMatched(filter: Filter | undefined, now: number): void {
 		this.fitWorkArrays();
-		if (filter === undefined || filter.terms.length === 0) {
-			if (!this.matchAll) {
-				this.matchAll = true;
-				this.matchFilter = undefined;
-				this.matchStamp++;
-			}
-
-			this.matchCount = this.live + this.closedCount;
-			return;
+		const {rows} = this;
+		if (this.matches.update(filter, now, rows.store, rows.live + rows.tombstones.count)) {
+			this.counters.filterPasses++;
 		}
-
-		const fresh =
-			!this.matchAll &&
-			this.matchFilter === filter &&
-			this.matchVersion === this.version &&
-			(!filter.usesTime || this.matchNow === now);
-		if (fresh) return;
-		const {store} = this;
-		const words = new Map<string, Uint8Array>();
-		for (let i = 0; i < filter.words.length; i++) {
-			if (this.wordHits.length <= i) this.wordHits.push(new Uint8Array(this.capacity));
-			if (this.wordHits[i].length < this.capacity) this.wordHits[i] = new Uint8Array(this.capacity);
-			store.textIndex.search(filter.words[i], this.wordHits[i]);
-			words.set(filter.words[i], this.wordHits[i]);
-		}
-
-		const count = evaluateFilter(filter, store, now, this.matchBits, words);
-		this.matchAll = false;
-		this.matchFilter = filter;
-		this.matchVersion = this.version;
-		this.matchNow = now;
-		this.matchCount = count;
-		this.matchStamp++;
-		this.counters.filterPasses++;
 	}
 
 	private flowView(q: FlowQuery, now: number): {order: Int32Array; length: number} {
 		this.expire(now);
-		this.ensureSorted(q.sort, q.reverse ?? false);
+		this.ensureSorted(q);
 		this.ensureMatched(q.filter, now);
-		if (this.matchAll) return {order: this.sorted, length: this.sortedLength};
-		if (this.viewOrderStamp !== this.orderStamp || this.viewMatchStamp !== this.matchStamp) {
-			let n = 0;
-			const bits = this.matchBits;
-			for (let i = 0; i < this.sortedLength; i++) {
-				const slot = this.sorted[i];
-				if (bits[slot] === 1) this.view[n++] = slot;
-			}
-
-			this.viewLength = n;
-			this.viewOrderStamp = this.orderStamp;
-			this.viewMatchStamp = this.matchStamp;
-		}
-
-		return {order: this.view, length: this.viewLength};
+		return this.filtered.view();
 	}
 
-	private groupView(q: GroupQuery, now: number): {groups: GroupTable; order: Int32Array} {
+	private groupView(q: GroupQuery, now: number): GroupView {
 		this.expire(now);
 		this.ensureMatched(q.filter, now);
-		const cache = this.groupCache;
-		if (
-			cache?.by !== q.group ||
-			cache.matchStamp !== this.matchStamp ||
-			cache.version !== this.version + this.removalStamp
-		) {
-			const {store} = this;
-			let n = 0;
-			for (let slot = 0; slot < store.length; slot++) {
-				if (store.flows[slot] !== undefined && (this.matchAll || this.matchBits[slot] === 1)) {
-					this.matched[n++] = slot;
-				}
-			}
-
-			const work = {chunks: this.chunks, scratch: this.scratch};
-			groupSlots(store, this.matched, n, q.group, work, this.groups);
-			this.groupCache = {
-				by: q.group,
-				matchStamp: this.matchStamp,
-				version: this.version + this.removalStamp,
-			};
-			this.groupStamp++;
+		if (this.grouped.update(q.group, q.sort, q.reverse ?? false, this.sorted.work)) {
 			this.counters.groupings++;
 		}
 
-		const reverse = q.reverse ?? false;
-		let ordered = this.groupOrderCache;
-		if (
-			ordered?.stamp !== this.groupStamp ||
-			ordered.column !== q.sort ||
-			ordered.reverse !== reverse
-		) {
-			ordered = {
-				stamp: this.groupStamp,
-				column: q.sort,
-				reverse,
-				order: sortGroups(this.groups, q.sort, reverse),
-			};
-			this.groupOrderCache = ordered;
-		}
-
-		return {groups: this.groups, order: ordered.order};
+		return this.grouped;
 	}
 }

@@ -1,0 +1,111 @@
+/**
+ * The sorted order of every row (live and tombstones) by one column, cached: re-sorted (radix,
+ * over the identity order) only when a row joined, the column or direction changed, or a value
+ * of that column changed; a row leaving only compacts it.
+ */
+import type {GroupWork} from './group.js';
+import type {IdentityOrder} from './identity-order.js';
+import {radixSortRefined} from './radix.js';
+import {columnBit, type SortColumn} from './sort-columns.js';
+import {columnKey, maxChunks} from './sort-keys.js';
+import {Stamp, Version} from './stamp.js';
+import type {FlowStore} from './store.js';
+
+/** Drops freed slots from `order[0..length)` keeping the rest in order; returns the new length. */
+export function compactOrder(order: Int32Array, length: number, flows: FlowStore['flows']): number {
+	let n = 0;
+	for (let i = 0; i < length; i++) {
+		const slot = order[i];
+		if (flows[slot] !== undefined) order[n++] = slot;
+	}
+
+	return n;
+}
+
+/** Slots in sorted order, with the work arrays sorting them (lent to grouping as well). */
+export class SortedOrder {
+	/** Slots, sorted in `[0, length)`. */
+	order = new Int32Array(0);
+	length = 0;
+	/** Moves whenever `order` changes (re-sorted or compacted). */
+	readonly version = new Version();
+
+	private chunks: Uint32Array[] = [];
+	private values = new Float64Array(0);
+	private scratch = new Int32Array(0);
+	private column: SortColumn | undefined;
+	private reverse = false;
+	/** When the order was last sorted: rows joining make it stale. */
+	private readonly sortedAt: Stamp;
+	/** When freed slots were last dropped: rows leaving make it stale. */
+	private readonly compactedAt: Stamp;
+
+	/** An order rebuilt when `additions` moves, compacted when `removals` does. */
+	constructor(additions: Version, removals: Version) {
+		this.sortedAt = new Stamp(additions);
+		this.compactedAt = new Stamp(removals);
+	}
+
+	/** The slot-indexed scratch grouping borrows between sorts. */
+	get work(): GroupWork {
+		return {chunks: this.chunks, scratch: this.scratch};
+	}
+
+	/** Sizes the arrays to `capacity` slots; fresh arrays hold no order, so the next update sorts. */
+	fit(capacity: number): void {
+		this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(capacity));
+		this.values = new Float64Array(capacity);
+		this.scratch = new Int32Array(capacity);
+		this.order = new Int32Array(capacity);
+		this.sortedAt.invalidate();
+	}
+
+	/**
+	 * Brings the order up to date for `column` and `reverse`, given the columns whose values
+	 * changed since the last sort (`dirtyColumns`, which the caller clears when this sorted).
+	 * Returns whether it sorted; compacting alone is not a sort.
+	 */
+	update(
+		column: SortColumn,
+		reverse: boolean,
+		dirtyColumns: number,
+		identity: IdentityOrder,
+		store: FlowStore,
+	): boolean {
+		const fresh =
+			this.column === column &&
+			this.reverse === reverse &&
+			this.sortedAt.isFresh() &&
+			(dirtyColumns & columnBit[column]) === 0;
+		if (fresh) {
+			if (!this.compactedAt.isFresh()) {
+				this.length = compactOrder(this.order, this.length, store.flows);
+				this.compactedAt.record();
+				this.version.bump();
+			}
+
+			return false;
+		}
+
+		const n = identity.length;
+		this.order.set(identity.order.subarray(0, n));
+		const key = columnKey(column, reverse, store, this.chunks, this.values);
+		// Three head chunks cover a family rank and the top of an address; the rest only
+		// matters where those tie.
+		radixSortRefined(
+			this.order,
+			n,
+			key.chunks.slice(0, 3),
+			key.chunks.slice(3),
+			this.scratch,
+			key.flip,
+		);
+		this.length = n;
+		this.column = column;
+		this.reverse = reverse;
+		this.sortedAt.record();
+		this.compactedAt.record();
+		this.version.bump();
+		return true;
+	}
+}

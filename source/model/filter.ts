@@ -1,7 +1,8 @@
 /**
  * The filter language, typed by people in a hurry: its grammar and parser (see `parseFilter`).
  * The parsed terms are typed in `filter-terms.ts`; the meaning of each is in
- * `filter-predicates.ts`.
+ * `filter-predicates.ts`. One idea past 350 lines: each rule of the grammar sits beside the
+ * errors and hints it gives, which would not read apart from it.
  */
 import {parseAddress} from '../flow/address.js';
 import {protocolNumbers} from '../flow/protocols.js';

@@ -10,10 +10,11 @@ const args = process.argv.slice(2);
 const log = (line) => appendFileSync(process.env.FAKE_SSH_LOG, `${line} ${process.pid}\n`);
 if (!args.includes('-M')) process.exit(0);
 const server = createServer();
-log('start');
-server.listen(args[args.indexOf('-S') + 1]);
+// Before listen: the socket appears within listen(), and a test may signal as soon as it sees it.
 process.on('SIGTERM', () => {
 	log('exit');
 	server.close();
 	process.exit(0);
 });
+log('start');
+server.listen(args[args.indexOf('-S') + 1]);

@@ -88,3 +88,27 @@ export function shortDuration(seconds: number): string {
 	if (s < 86_400) return `${Math.floor(s / 3600)}h`;
 	return `${Math.floor(s / 86_400)}d`;
 }
+
+/** Breaks `text` into lines of at most `width` columns, at spaces where it can. */
+export function wrapWords(text: string, width: number): string[] {
+	if (width <= 0) return [''];
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		const candidate = line ? `${line} ${word}` : word;
+		if (textWidth(candidate) <= width) {
+			line = candidate;
+			continue;
+		}
+
+		if (line) lines.push(line);
+		line = word;
+		while (textWidth(line) > width) {
+			lines.push(line.slice(0, width));
+			line = line.slice(width);
+		}
+	}
+
+	lines.push(line);
+	return lines;
+}

@@ -5,8 +5,10 @@
  * apart from the open-paste flag the tracker carries from one read to the next.
  */
 import type {Key} from 'ink';
-import {handleKey, scopeOf, type Effect, type KeyContext, type KeyResult} from './actions.js';
-import {bindingFor, keyNames, type Binding} from './keymap.js';
+import {handleKey, scopeOf} from './actions/dispatch.js';
+import type {Effect, KeyContext, KeyResult} from './actions/reaction.js';
+import {keyNames} from './key-names.js';
+import {bindingFor, type Binding} from './keymap.js';
 import type {UiState} from './state.js';
 
 /** One call of Ink's `useInput` handler. */

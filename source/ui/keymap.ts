@@ -1,9 +1,10 @@
 /**
  * The one keymap (k9s builds hints from its action map; htop keeps two hand-synced lists and
  * they drift). The input handler, the footer hints and the help screen are all made from
- * `bindings`; a test checks every binding is in the help and no key is bound twice.
+ * `bindings`; a test checks every binding is in the help and no key is bound twice. One idea
+ * past the usual length: the table is long because every key is one entry in it.
  */
-import type {Key} from 'ink';
+import {keyLabel} from './key-names.js';
 
 /**
  * Where a binding applies: `table` is the main view (flows or groups, with or without the
@@ -13,51 +14,72 @@ import type {Key} from 'ink';
  */
 export type Scope = 'global' | 'table' | 'events' | 'filter' | 'help' | 'detail' | 'confirm';
 
-/** Everything a key can ask for. */
-export type Action =
-	| 'down'
-	| 'up'
-	| 'pageDown'
-	| 'pageUp'
-	| 'top'
-	| 'bottom'
-	| 'sortNext'
-	| 'sortPrevious'
-	| 'reverse'
-	| 'filter'
-	| 'group'
-	| 'open'
-	| 'tag'
-	| 'tagAll'
-	| 'untagAll'
-	| 'delete'
-	| 'deleteTagged'
-	| 'pause'
-	| 'names'
-	| 'counters'
-	| 'events'
-	| 'resync'
-	| 'help'
-	| 'quit'
-	| 'interrupt'
-	| 'redraw'
-	| 'close'
-	| 'confirm'
-	| 'confirmAlways'
-	| 'keepFilter'
-	| 'clearFilter'
-	| 'erase'
-	| 'eraseAll'
-	| 'focusEvents'
-	| 'focusTable'
-	| 'resizeEvents';
+/**
+ * The actions each scope's keys can ask for. The dispatcher keeps a handler for every one of
+ * them, typed from this list, so an action added here without a handler does not compile;
+ * a binding whose action its scope does not list does not compile either.
+ */
+export const scopeActions = {
+	global: ['interrupt', 'redraw'],
+	table: [
+		'down',
+		'up',
+		'pageDown',
+		'pageUp',
+		'top',
+		'bottom',
+		'sortNext',
+		'sortPrevious',
+		'reverse',
+		'filter',
+		'group',
+		'open',
+		'counters',
+		'names',
+		'events',
+		'focusEvents',
+		'resizeEvents',
+		'pause',
+		'resync',
+		'tag',
+		'tagAll',
+		'untagAll',
+		'delete',
+		'deleteTagged',
+		'help',
+		'quit',
+	],
+	filter: ['keepFilter', 'clearFilter', 'erase', 'eraseAll', 'down', 'up', 'pageDown', 'pageUp'],
+	events: [
+		'down',
+		'up',
+		'pageDown',
+		'pageUp',
+		'top',
+		'bottom',
+		'pause',
+		'resizeEvents',
+		'focusTable',
+		'events',
+		'filter',
+		'help',
+		'quit',
+	],
+	detail: ['close', 'delete', 'down', 'up'],
+	confirm: ['confirm', 'confirmAlways', 'close'],
+	help: ['close', 'down', 'up'],
+} as const satisfies Readonly<Record<Scope, readonly string[]>>;
 
-/** One line of the keymap. */
-export interface Binding {
+/** What a key can ask for in `scope`. */
+export type ScopeAction<S extends Scope> = (typeof scopeActions)[S][number];
+
+/** Everything a key can ask for. */
+export type Action = ScopeAction<Scope>;
+
+/** A binding's fields that do not depend on its scope. */
+interface BindingFields {
 	/** Key names as `keyNames` makes them: a character (`j`, `G`, `/`) or a name (`enter`, `ctrl+l`). */
 	readonly keys: readonly string[];
-	readonly action: Action;
-	readonly scope: Scope;
 	/** What it does, for the help screen. */
 	readonly description: string;
 	/** The help section it is listed under. */
@@ -67,6 +89,15 @@ export interface Binding {
 	/** A short label for the footer; bindings without one stay out of it. */
 	readonly hint?: string;
 }
+
+/** A line of the keymap in `scope`: its action is one that scope lists. */
+export type BindingIn<S extends Scope> = BindingFields & {
+	readonly scope: S;
+	readonly action: ScopeAction<S>;
+};
+
+/** One line of the keymap. */
+export type Binding = {[S in Scope]: BindingIn<S>}[Scope];
 
 /** The keymap, in help order. */
 export const bindings: readonly Binding[] = [
@@ -457,79 +488,45 @@ export const bindings: readonly Binding[] = [
 	{keys: ['up', 'k'], action: 'up', scope: 'help', group: 'Help', description: 'scroll up'},
 ];
 
-const byScope = new Map<Scope, Map<string, Binding>>();
-for (const binding of bindings) {
-	let keys = byScope.get(binding.scope);
-	if (!keys) {
-		keys = new Map();
-		byScope.set(binding.scope, keys);
+/** The bindings of `scope` by key name. */
+function keysIn<S extends Scope>(scope: S): ReadonlyMap<string, BindingIn<S>> {
+	const keys = new Map<string, BindingIn<S>>();
+	for (const binding of bindings) {
+		if (!isIn(binding, scope)) continue;
+		for (const key of binding.keys) keys.set(key, binding);
 	}
 
-	for (const key of binding.keys) keys.set(key, binding);
+	return keys;
+}
+
+function isIn<S extends Scope>(binding: Binding, scope: S): binding is Binding & BindingIn<S> {
+	return binding.scope === scope;
+}
+
+const byScope: {readonly [S in Scope]: ReadonlyMap<string, BindingIn<S>>} = {
+	global: keysIn('global'),
+	table: keysIn('table'),
+	events: keysIn('events'),
+	filter: keysIn('filter'),
+	help: keysIn('help'),
+	detail: keysIn('detail'),
+	confirm: keysIn('confirm'),
+};
+
+/** The binding of key `name` in `scope` alone (global keys left out), or undefined. */
+export function scopedBinding<S extends Scope>(scope: S, name: string): BindingIn<S> | undefined {
+	const keys: ReadonlyMap<string, BindingIn<S>> = byScope[scope];
+	return keys.get(name);
+}
+
+/** The global binding of key `name` (Ctrl-C, Ctrl-L), or undefined. */
+export function globalBinding(name: string): BindingIn<'global'> | undefined {
+	return byScope.global.get(name);
 }
 
 /** The binding of key `name` in `scope` (global keys first), or undefined. */
 export function bindingFor(scope: Exclude<Scope, 'global'>, name: string): Binding | undefined {
-	return byScope.get('global')?.get(name) ?? byScope.get(scope)?.get(name);
-}
-
-const arrows: ReadonlyArray<[keyof Key, string]> = [
-	['upArrow', 'up'],
-	['downArrow', 'down'],
-	['leftArrow', 'left'],
-	['rightArrow', 'right'],
-	['pageUp', 'pageup'],
-	['pageDown', 'pagedown'],
-	['home', 'home'],
-	['end', 'end'],
-	['escape', 'escape'],
-	['return', 'enter'],
-	['tab', 'tab'],
-	// Terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
-	['backspace', 'backspace'],
-	['delete', 'backspace'],
-];
-
-function charName(char: string): string {
-	if (char === ' ') return 'space';
-	if (char === '\r' || char === '\n') return 'enter';
-	if (char === '\t') return 'tab';
-	if (char === '\u007f' || char === '\b') return 'backspace';
-	const code = char.charCodeAt(0);
-	if (code < 32) return `ctrl+${String.fromCharCode(code + 96)}`;
-	return char;
-}
-
-/**
- * The key names in one input from Ink's `useInput`. Usually one; several when keys arrive in
- * one read (typed fast, pasted, or sent by `tmux send-keys`), one per character, so none is
- * lost. Alt/Meta with a character gives none: an accidental Alt+x must not delete.
- */
-export function keyNames(input: string, key: Key): string[] {
-	for (const [flag, name] of arrows) if (key[flag] === true) return [name];
-	if (key.ctrl && input.length === 1) return [`ctrl+${input.toLowerCase()}`];
-	if (key.meta) return [];
-	return [...input].map(charName);
-}
-
-const keyLabels: Readonly<Record<string, string>> = {
-	up: '↑',
-	down: '↓',
-	pageup: 'PgUp',
-	pagedown: 'PgDn',
-	home: 'Home',
-	end: 'End',
-	enter: 'Enter',
-	escape: 'Esc',
-	space: 'Space',
-	backspace: 'Bksp',
-	tab: 'Tab',
-};
-
-/** How a key name is written on screen: `↑`, `PgDn`, `Esc`, `^L`, `j`. */
-export function keyLabel(name: string): string {
-	if (name.startsWith('ctrl+')) return `^${name.slice(5).toUpperCase()}`;
-	return keyLabels[name] ?? name;
+	return byScope.global.get(name) ?? byScope[scope].get(name);
 }
 
 /** One help section: a group of bindings with their key labels joined (`↓ j`). */

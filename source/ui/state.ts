@@ -4,8 +4,9 @@
  * change, the row under the cursor is found again with `indexOfKey`.
  */
 import type {Filter, FilterError} from '../model/filter.js';
-import {groupSortColumns, type GroupBy, type GroupSortColumn} from '../model/group.js';
-import {sortColumns, type SortColumn} from '../model/sort-columns.js';
+import type {GroupBy, GroupSortColumn} from '../model/group.js';
+import {isGroupSortColumn, isSortColumn, type SortChoice} from '../model/sort-choice.js';
+import type {SortColumn} from '../model/sort-columns.js';
 import type {FlowPage, FlowRow, FlowTable, GroupPage, ViewQuery} from '../model/table.js';
 import {initialEventPane, type EventPane} from './event-log.js';
 
@@ -25,25 +26,33 @@ export interface Prompt {
 	readonly next?: {readonly filter: Filter | undefined};
 }
 
+/** The help screen over the table. */
+export interface HelpOverlay {
+	readonly kind: 'help';
+	readonly scroll: number;
+}
+
+/** One flow's details; `last` is the row as it was when opened, shown (as closed) once gone. */
+export interface DetailOverlay {
+	readonly kind: 'detail';
+	readonly key: string;
+	readonly last: FlowRow;
+	readonly scroll: number;
+}
+
+/** The question before a delete. */
+export interface ConfirmOverlay {
+	readonly kind: 'confirm';
+	readonly keys: readonly string[];
+	/**
+	 * Where the keys come from: the flow at the cursor (`x`), the tagged flows (cleared
+	 * after), or the filter's matches.
+	 */
+	readonly from: 'cursor' | 'tagged' | 'filter';
+}
+
 /** What covers the table, if anything. */
-export type Overlay =
-	| {readonly kind: 'help'; readonly scroll: number}
-	/** `last` is the row as it was when opened, shown (as closed) once the flow is gone. */
-	| {
-			readonly kind: 'detail';
-			readonly key: string;
-			readonly last: FlowRow;
-			readonly scroll: number;
-	  }
-	| {
-			readonly kind: 'confirm';
-			readonly keys: readonly string[];
-			/**
-			 * Where the keys come from: the flow at the cursor (`x`), the tagged flows (cleared
-			 * after), or the filter's matches.
-			 */
-			readonly from: 'cursor' | 'tagged' | 'filter';
-	  };
+export type Overlay = HelpOverlay | DetailOverlay | ConfirmOverlay;
 
 /** A line for the status bar. */
 export interface Message {
@@ -100,7 +109,7 @@ export interface InitialOptions {
 	 * The sort column. With `group`, a group sort column (`count`, `key`, `bytes`, ...) sorts
 	 * the groups; the flows then sort by it when it is also a flow column, else by source.
 	 */
-	readonly sort: SortColumn | GroupSortColumn;
+	readonly sort: SortChoice;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;
 	/** An already valid filter (the CLI checked the text). */
@@ -115,14 +124,14 @@ export interface InitialOptions {
  * sort column was asked for.
  */
 export function initialState(options: InitialOptions): UiState {
-	const flowSort = (sortColumns as readonly string[]).includes(options.sort);
-	const groupSort =
-		options.group !== undefined && (groupSortColumns as readonly string[]).includes(options.sort);
+	const {sort} = options;
+	const flowSort = isSortColumn(sort);
+	const groupSort = options.group !== undefined && isGroupSortColumn(sort);
 	return {
-		sort: flowSort ? (options.sort as SortColumn) : 'src',
+		sort: isSortColumn(sort) ? sort : 'src',
 		reverse: flowSort ? options.reverse : false,
 		group: options.group,
-		groupSort: groupSort ? (options.sort as GroupSortColumn) : 'count',
+		groupSort: options.group !== undefined && isGroupSortColumn(sort) ? sort : 'count',
 		groupReverse: groupSort ? options.reverse : true,
 		filter: options.filter,
 		prompt: undefined,
@@ -141,6 +150,37 @@ export function initialState(options: InitialOptions): UiState {
 		confirmDelete: options.confirmDelete ?? true,
 		removed: new Set(),
 	};
+}
+
+/**
+ * What has the keyboard, with what it works on: the overlay on top, else the filter prompt,
+ * else the event pane when Tab gave it focus, else the table. Its `scope` names the keymap
+ * scope keys are looked up in; handlers get the overlay or prompt already narrowed.
+ */
+export type Focus =
+	| {readonly scope: 'table'}
+	| {readonly scope: 'events'}
+	| {readonly scope: 'filter'; readonly prompt: Prompt}
+	| {readonly scope: 'help'; readonly overlay: HelpOverlay}
+	| {readonly scope: 'detail'; readonly overlay: DetailOverlay}
+	| {readonly scope: 'confirm'; readonly overlay: ConfirmOverlay};
+
+/** What has the keyboard in `state` (see Focus). */
+export function focusOf(state: UiState): Focus {
+	const {overlay, prompt} = state;
+	if (overlay) {
+		switch (overlay.kind) {
+			case 'help':
+				return {scope: 'help', overlay};
+			case 'detail':
+				return {scope: 'detail', overlay};
+			case 'confirm':
+				return {scope: 'confirm', overlay};
+		}
+	}
+
+	if (prompt) return {scope: 'filter', prompt};
+	return state.events && state.eventPane.focused ? {scope: 'events'} : {scope: 'table'};
 }
 
 /** Puts the prompt's newest valid filter in force (see `Prompt.next`). */

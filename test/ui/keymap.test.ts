@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Key} from 'ink';
+import {keyNames} from '../../source/ui/key-names.js';
 import {
 	bindingFor,
 	bindings,
 	footerHints,
 	helpSections,
-	keyNames,
 	type Scope,
 } from '../../source/ui/keymap.js';
-import {helpLines} from '../../source/ui/overlays.js';
+import {helpLines} from '../../source/ui/help-lines.js';
 
 const noKey: Key = {
 	upArrow: false,

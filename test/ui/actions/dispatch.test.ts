@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import type {Flow} from '../../source/flow/types.js';
-import {flowKey} from '../../source/flow/key.js';
-import {sortColumns} from '../../source/model/sort-columns.js';
-import type {FlowTable} from '../../source/model/table.js';
-import {handleKey, type KeyResult} from '../../source/ui/actions.js';
-import {initialState, resolveView, type UiState} from '../../source/ui/state.js';
-import {epoch, makeFlow, tableWith} from '../helpers/ui-flows.js';
+import type {Flow} from '../../../source/flow/types.js';
+import {flowKey} from '../../../source/flow/key.js';
+import {sortColumns} from '../../../source/model/sort-columns.js';
+import type {FlowTable} from '../../../source/model/table.js';
+import {handleKey} from '../../../source/ui/actions/dispatch.js';
+import type {KeyResult} from '../../../source/ui/actions/reaction.js';
+import {initialState, resolveView, type UiState} from '../../../source/ui/state.js';
+import {epoch, makeFlow, tableWith} from '../../helpers/ui-flows.js';
 
 /** Flows 10.0.0.1 .. 10.0.0.n, so the source sort puts flow i at row i - 1. */
 function flows(n: number): Flow[] {

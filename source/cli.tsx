@@ -11,7 +11,8 @@ import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
 import {parseFilter, type Filter} from './model/filter.js';
 import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
-import {sortColumns, type SortColumn} from './model/sort-columns.js';
+import {isGroupSortColumn, isSortColumn, type SortChoice} from './model/sort-choice.js';
+import {sortColumns} from './model/sort-columns.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {currentNetnsName} from './cli/netns-name.js';
 import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
@@ -126,13 +127,15 @@ const cli = meow(helpText, {
 const flags = cli.flags;
 
 if (cli.input.length > 0) usageError(`unexpected argument "${cli.input[0]}" (see --help)`);
-const knownSorts: readonly string[] =
-	flags.groupBy === undefined ? sortColumns : [...sortColumns, ...groupSortColumns];
-if (!knownSorts.includes(flags.sort)) {
-	usageError(
-		`unknown sort column "${flags.sort}": use one of ${[...new Set(knownSorts)].join(', ')}`,
-	);
+/** --sort as a column: a flow sort column, or with --group-by a group sort column too. */
+function sortChoice(value: string): SortChoice {
+	if (isSortColumn(value) || (flags.groupBy !== undefined && isGroupSortColumn(value)))
+		return value;
+	const known = flags.groupBy === undefined ? sortColumns : [...sortColumns, ...groupSortColumns];
+	return usageError(`unknown sort column "${value}": use one of ${[...new Set(known)].join(', ')}`);
 }
+
+const sort = sortChoice(flags.sort);
 
 if (flags.groupBy !== undefined && !groupBys.includes(flags.groupBy as GroupBy)) {
 	usageError(`unknown group-by key "${flags.groupBy}": use one of ${groupBys.join(', ')}`);
@@ -224,7 +227,7 @@ async function main(): Promise<number> {
 		try {
 			return await runOnce(client, {
 				filter,
-				sort: flags.sort as SortColumn,
+				sort,
 				reverse: flags.reverse,
 				group: flags.groupBy as GroupBy | undefined,
 				format,
@@ -239,8 +242,8 @@ async function main(): Promise<number> {
 
 	const {startInteractive} = await import('./cli/interactive.js');
 	return startInteractive(client, {
-		filter: flags.filter,
-		sort: flags.sort as SortColumn,
+		filter,
+		sort,
 		reverse: flags.reverse,
 		group: flags.groupBy as GroupBy | undefined,
 		readOnly: flags.readOnly,
@@ -269,7 +272,7 @@ async function mainRemote(options: RemoteOptions): Promise<number> {
 			kind: 'once',
 			options: {
 				filter,
-				sort: flags.sort as SortColumn,
+				sort,
 				reverse: flags.reverse,
 				group: flags.groupBy as GroupBy | undefined,
 				format: flags.json ? 'json' : flags.csv ? 'csv' : 'text',
@@ -283,8 +286,8 @@ async function mainRemote(options: RemoteOptions): Promise<number> {
 	return runRemote(options, {
 		kind: 'interactive',
 		options: {
-			filter: flags.filter,
-			sort: flags.sort as SortColumn,
+			filter,
+			sort,
 			reverse: flags.reverse,
 			group: flags.groupBy as GroupBy | undefined,
 			readOnly: flags.readOnly,

@@ -7,22 +7,11 @@ import type {EventSource, FlowSource} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
 import {EventStream} from '../kernel/events.js';
 import {eventSubject, type Filter} from '../model/filter.js';
-import {
-	groupSortColumns,
-	type GroupBy,
-	type GroupRow,
-	type GroupSortColumn,
-} from '../model/group.js';
-import type {SortColumn} from '../model/sort-columns.js';
+import type {GroupBy, GroupRow, GroupSortColumn} from '../model/group.js';
+import {isGroupSortColumn, isSortColumn, type SortChoice} from '../model/sort-choice.js';
 import {FlowTable} from '../model/table.js';
-import {
-	chooseColumns,
-	chooseGroupColumns,
-	formatFlowRow,
-	formatGroupRow,
-	formatHeaderLine,
-	widestEndpoint,
-} from '../view/columns.js';
+import {chooseColumns, chooseGroupColumns, widestEndpoint} from '../view/column-layout.js';
+import {formatFlowRow, formatGroupRow, formatHeaderLine} from '../view/row-format.js';
 import {csvHeader, csvRow} from './csv.js';
 import {eventLine} from './flow-text.js';
 
@@ -32,7 +21,8 @@ export type OnceFormat = 'text' | 'json' | 'csv';
 /** What `--once` needs from the flags. */
 export interface OnceOptions {
 	readonly filter?: Filter;
-	readonly sort: SortColumn;
+	/** A flow sort column; with `group`, a group sort column sorts the groups. */
+	readonly sort: SortChoice;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;
 	readonly format: OnceFormat;
@@ -91,9 +81,7 @@ export async function runOnce(
 	const rows = Math.max(1, flows.length);
 
 	if (options.group) {
-		const sort: GroupSortColumn = (groupSortColumns as readonly string[]).includes(options.sort)
-			? (options.sort as GroupSortColumn)
-			: 'count';
+		const sort: GroupSortColumn = isGroupSortColumn(options.sort) ? options.sort : 'count';
 		// Without an explicit sort, the biggest groups first: the question is "who has them all".
 		const reverse = sort === 'count' ? !options.reverse : options.reverse;
 		const page = table.query(
@@ -126,10 +114,9 @@ export async function runOnce(
 		return 0;
 	}
 
-	const page = table.query(
-		{sort: options.sort, reverse: options.reverse, filter: options.filter, rows},
-		now,
-	);
+	// The CLI lets a group sort column through only with a group-by.
+	const sort = isSortColumn(options.sort) ? options.sort : 'src';
+	const page = table.query({sort, reverse: options.reverse, filter: options.filter, rows}, now);
 	if (page.kind !== 'flows') throw new Error('expected a flow page');
 	if (options.format === 'json') {
 		await writeLines(jsonArray(page.rows.map((row) => row.flow)));
@@ -144,7 +131,7 @@ export async function runOnce(
 		});
 		await writeLines([
 			formatHeaderLine(columns, options.width, {
-				column: options.sort,
+				column: sort,
 				reverse: options.reverse,
 			}).trimEnd(),
 			...page.rows.map((row) => formatFlowRow(row, columns, options.width).trimEnd()),

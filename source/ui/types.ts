@@ -6,19 +6,21 @@
  */
 import type {KernelStats} from '../flow/source.js';
 import type {Flow, FlowEvent} from '../flow/types.js';
+import type {Filter} from '../model/filter.js';
 import type {GroupBy} from '../model/group.js';
-import type {SortColumn} from '../model/sort-columns.js';
+import type {SortChoice} from '../model/sort-choice.js';
 import type {FlowTable} from '../model/table.js';
 
 /** How the TUI starts. */
 export interface TuiOptions {
-	/** Initial filter text (already validated by the CLI). */
-	readonly filter?: string;
+	/** Initial filter, as the CLI parsed it from --filter (one with no terms shows every flow). */
+	readonly filter?: Filter;
 	/**
 	 * Initial sort column. With `group`, a group sort column (`count`, `key`, `packets`,
-	 * `bytes`, `rate`) passed here (cast) sorts the groups.
+	 * `bytes`, `rate`) sorts the groups; the flows then sort by it when it is also a flow
+	 * column, else by source.
 	 */
-	readonly sort: SortColumn;
+	readonly sort: SortChoice;
 	readonly reverse: boolean;
 	readonly group?: GroupBy;
 	/** --read-only: every deleting key disabled, and says so when pressed. */

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import {afterEach, describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
+import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {burstMs} from '../../source/ui/kernel-rates.js';
 import {epoch, makeFlow} from '../helpers/ui-flows.js';
 import {keys, renderApp} from '../helpers/ui-render.js';
+
+/** `text` parsed, as the CLI hands --filter to the TUI. */
+function filterOf(text: string): Filter {
+	const parsed = parseFilter(text);
+	assert.ok(parsed.ok, text);
+	return parsed.filter;
+}
 
 const flows: Flow[] = [
 	makeFlow({id: 1, src: '10.0.0.1', dst: '8.8.8.8', sport: 5001, dport: 443, timeout: 300}),
@@ -299,7 +307,7 @@ describe('filtering', () => {
 	});
 
 	test('Esc clears the filter', async () => {
-		const ui = start(flows, {options: {filter: 'proto:udp'}});
+		const ui = start(flows, {options: {filter: filterOf('proto:udp')}});
 		await ui.frame('flows 1/5');
 		ui.press('/');
 		await ui.frame('filter proto:udp');
@@ -493,7 +501,7 @@ describe('views and overlays', () => {
 	});
 
 	test('a grouped start sorts the groups by the group sort column asked for', async () => {
-		const ui = start(flows, {options: {group: 'dst', sort: 'key' as never}});
+		const ui = start(flows, {options: {group: 'dst', sort: 'key'}});
 		const text = await ui.frame('grouped by dst');
 		assert.match(text, /sort key↑/);
 		const labels = text.split('\n').filter((line) => /^\d+\.\d+\.\d+\.\d+ +\d/.test(line));
@@ -543,7 +551,7 @@ describe('views and overlays', () => {
 	});
 
 	test('the event pane shows only the events that match the filter, and says so', async () => {
-		const ui = start(flows, {events: true, options: {filter: 'dport:53'}});
+		const ui = start(flows, {events: true, options: {filter: filterOf('dport:53')}});
 		await ui.frame('flows 1/5');
 		ui.press('e');
 		await ui.frame('Events matching dport:53 (0 of 0 kept)');

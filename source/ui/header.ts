@@ -2,7 +2,8 @@
  * The header as styled segments, pure: what the table is, how full it is, how fast it moves,
  * whether the kernel is in trouble, what the view shows, and every reason the numbers might
  * mislead. Each line is built by its own function from `HeaderInfo`; a line is a list of items
- * packed into the width, least important last.
+ * packed into the width, least important last. One idea (the four header lines), a little
+ * past the usual length; it was not split in issue 13.
  */
 import type {GroupBy} from '../model/group.js';
 import type {Tone} from '../view/flow-cells.js';

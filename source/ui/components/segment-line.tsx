@@ -3,8 +3,8 @@
  * costs 2-2.5x less CPU than a <Box> of cells (docs/facts.md#one-text-node-per-row).
  */
 import {Text} from 'ink';
-import type {Segment} from './header.js';
-import {paint} from './paint.js';
+import type {Segment} from '../header.js';
+import {paint} from '../paint.js';
 
 /** Props of SegmentLine. */
 export interface SegmentLineProps {

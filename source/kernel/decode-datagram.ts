@@ -13,20 +13,23 @@ import * as C from './constants.js';
 import {decodeFlow} from './decode-flow.js';
 import {codecError, type CodecError} from './errors.js';
 
-/** What a datagram's messages are handed to. Every callback is optional but `flow`. */
+/**
+ * What a datagram's messages are handed to. Every callback is optional but `flow`; each is called
+ * on its own (`this: void`), so a caller may hand on another sink's callbacks as they are.
+ */
 export interface DecodeSink {
 	/** A conntrack message decoded: `msgType` is IPCTNL_MSG_CT_NEW or _DELETE, `flags` its nlmsg flags. */
-	flow(flow: Flow, msgType: number, flags: number, seq: number): void;
+	flow(this: void, flow: Flow, msgType: number, flags: number, seq: number): void;
 	/** A message that could not be decoded; decoding goes on with the next message. */
-	error?(error: CodecError): void;
+	error?(this: void, error: CodecError): void;
 	/** NLMSG_DONE: the end of a dump. */
-	done?(seq: number): void;
+	done?(this: void, seq: number): void;
 	/** NLMSG_ERROR: `errno` is 0 for an ACK, else the positive errno of the failed request. */
-	ack?(errno: number, seq: number): void;
+	ack?(this: void, errno: number, seq: number): void;
 	/** A top-level attribute newer than this decoder (skipped), by type number. */
-	unknown?(type: number): void;
+	unknown?(this: void, type: number): void;
 	/** Any other ctnetlink message (stats replies), with its bounds, for a specialised decoder. */
-	other?(buf: Buffer, start: number, end: number, msgType: number): void;
+	other?(this: void, buf: Buffer, start: number, end: number, msgType: number): void;
 }
 
 /**

@@ -84,14 +84,14 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 		this.child = child;
 		this.frames.reset();
 		let stderr = '';
-		child.stderr!.setEncoding('utf8');
-		child.stderr!.on('data', (text: string) => {
+		child.stderr.setEncoding('utf8');
+		child.stderr.on('data', (text: string) => {
 			stderr = (stderr + text).slice(-2000);
 		});
-		child.stdout!.on('data', (chunk: Buffer) => {
+		child.stdout.on('data', (chunk: Buffer) => {
 			this.onData(chunk);
 		});
-		child.stdin!.on('error', () => undefined);
+		child.stdin.on('error', () => undefined);
 		child.on('error', (error) => {
 			this.emit(
 				'error',

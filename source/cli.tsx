@@ -202,7 +202,7 @@ function onceWidth(): number {
 
 async function main(): Promise<number> {
 	if (remote) return mainRemote(remote);
-	let netnsLabel = process.env[netnsEnvironment];
+	const netnsLabel = process.env[netnsEnvironment];
 	if (flags.netns !== undefined && netnsLabel === undefined) {
 		const resolved = resolveNetns(flags.netns);
 		if ('error' in resolved) usageError(resolved.error);

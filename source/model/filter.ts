@@ -12,7 +12,6 @@ import type {FlowEvent} from '../flow/types.js';
 import {parseCidr, type Cidr} from './cidr.js';
 import {
 	editDistance,
-	numberHint,
 	parseNumber,
 	resolveName,
 	type NumberKind,

@@ -68,6 +68,9 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const size = useTerminalSize();
 	const [state, setState] = useState(() => initial(options));
 	const stateRef = useRef(state);
+	// Refs written during render hand this render's values to handlers and effects. The refs rule
+	// guards against renders React throws away; Ink renders on a legacy root, so every one commits.
+	// eslint-disable-next-line react-hooks/refs -- every render commits (see above)
 	stateRef.current = state;
 	const paused = state.pausedAt !== undefined;
 	const redraw = useRedraw(options.intervalMs, !paused);
@@ -144,6 +147,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	const {bodyRows, bodyHeight, paneRows} = layout;
 	const now = deps.now();
 	const at = viewTime(state, now);
+	// eslint-disable-next-line react-hooks/refs -- every render commits (see stateRef)
 	pageRows.current = bodyRows;
 	const view = resolveView(state, deps.table, at, bodyRows);
 	const {page} = view;
@@ -162,6 +166,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 		if (open && !open.closed && !onScreen.includes(open.flow)) onScreen.push(open.flow);
 	}
 
+	// eslint-disable-next-line react-hooks/refs -- every render commits (see stateRef)
 	watched.current = onScreen;
 	const lastStats = sync.stats.current?.last.stats;
 	const header = headerLines(
@@ -276,6 +281,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 
 	const events =
 		paneRows > 0 ? paneView(ring, state.eventPane, filter, at, paneRows - 1) : undefined;
+	// eslint-disable-next-line react-hooks/refs -- every render commits (see stateRef)
 	paneContext.current = events && {total: events.total, rows: paneRows - 1, pushes: ring.pushes};
 	const pane = events ? (
 		<EventPane
@@ -296,7 +302,6 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 	return (
 		<Box flexDirection="column" width={width}>
 			{header.map((line, i) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<SegmentLine key={i} segments={line} color={color} />
 			))}
 			{state.prompt ? (

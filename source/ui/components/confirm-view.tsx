@@ -47,7 +47,6 @@ export function ConfirmView({count, first, source, width, height, color}: Confir
 			<Box flexDirection="column" borderStyle="round" width={inner + 4} paddingX={1}>
 				<Text wrap="truncate-end">{paint(truncateEnd(question, inner), {bold: true}, color)}</Text>
 				{shown.map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index} wrap="truncate-end">
 						{truncateEnd(`  ${line}`, inner)}
 					</Text>

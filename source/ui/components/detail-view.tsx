@@ -56,7 +56,6 @@ export function DetailView({
 		<Box flexDirection="column" height={height}>
 			<Text>{paint(padCell(title, width), {bold: true, inverse: true}, color)}</Text>
 			{lines.slice(top, top + visible).map((line, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate-end">
 					{paint(line, {dim: gone}, color)}
 				</Text>

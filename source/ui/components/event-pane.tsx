@@ -42,7 +42,6 @@ export function EventPane(props: EventPaneProps) {
 				)}
 			</Text>
 			{events.map((event, i) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={i} wrap="truncate-end">
 					{paint(
 						formatEventLine(event, width, resolveName),

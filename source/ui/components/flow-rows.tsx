@@ -60,7 +60,6 @@ export function FlowRows(props: FlowRowsProps) {
 				};
 				return (
 					// Rows are positional: the text node is reused as rows scroll through it.
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={i} wrap="truncate-end">
 						{paint(line, style, color)}
 					</Text>

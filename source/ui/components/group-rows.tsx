@@ -33,7 +33,6 @@ export function GroupRows({rows, by, cursor, width, sort, empty, color}: GroupRo
 		<>
 			<Text wrap="truncate-end">{paint(titles, {bold: true}, color)}</Text>
 			{rows.map((row, i) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={i} wrap="truncate-end">
 					{paint(formatGroupRow(row, columns, width), {inverse: i === cursor}, color)}
 				</Text>

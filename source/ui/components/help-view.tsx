@@ -49,7 +49,6 @@ export function HelpView({width, height, scroll, disabled, color}: HelpViewProps
 				{paint(padCell(`conntop keys${more}`, width), {bold: true, inverse: true}, color)}
 			</Text>
 			{rows.map((row, index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate-end">
 					{row}
 				</Text>

@@ -115,7 +115,9 @@ interface Cells {
 	readonly styles: string[];
 }
 
+// eslint-disable-next-line no-control-regex -- an SGR sequence starts with ESC
 const sgrPattern = /\u001B\[([\d;:]*)m/y;
+// eslint-disable-next-line no-control-regex -- CSI and OSC sequences: ESC, ended by BEL or ST
 const otherEscape = /\u001B(?:\[[\d;:?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|.)/y;
 
 /** Splits a rendered line into cells, following its SGR sequences; other escapes are dropped. */

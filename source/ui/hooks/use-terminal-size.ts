@@ -16,12 +16,11 @@ export interface TerminalSize {
  */
 export function useTerminalSize(): TerminalSize {
 	const {stdout} = useStdout();
-	const read = (): TerminalSize => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
-	const [size, setSize] = useState(read);
+	const [size, setSize] = useState(() => sizeOf(stdout));
 	useEffect(() => {
 		const onResize = () => {
 			setSize((previous) => {
-				const next = read();
+				const next = sizeOf(stdout);
 				return next.columns === previous.columns && next.rows === previous.rows ? previous : next;
 			});
 		};
@@ -34,4 +33,8 @@ export function useTerminalSize(): TerminalSize {
 		};
 	}, [stdout]);
 	return size;
+}
+
+function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
+	return {columns: stdout.columns || 80, rows: stdout.rows || 24};
 }

@@ -4,9 +4,8 @@
  * The interactive UI is imported lazily so `--once`, `--events` and JSON never load React.
  */
 import {hostname} from 'node:os';
+import {isatty} from 'node:tty';
 import meow from 'meow';
-import {ConntrackClient} from './kernel/client.js';
-import {EventStream} from './kernel/events.js';
 import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
 import {parseFilter, type Filter} from './model/filter.js';
@@ -15,7 +14,7 @@ import {isGroupSortColumn, isSortColumn, type SortChoice} from './model/sort-cho
 import {sortColumns} from './model/sort-columns.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {currentNetnsName} from './cli/netns-name.js';
-import {runEvents, runOnce, type OnceFormat} from './cli/modes.js';
+import type {OnceFormat} from './cli/once.js';
 import {describeFilterError} from './cli/messages.js';
 import {checkArgv, type FlagShape} from './cli/argv.js';
 import type {RemoteOptions} from './cli/remote.js';
@@ -92,7 +91,8 @@ const argv = process.argv
 /** The flags, given to meow and to our own check of the command line's shape. */
 const flagSpec = {
 	filter: {type: 'string', shortFlag: 'f'},
-	sort: {type: 'string', shortFlag: 's', default: 'src'},
+	// No default: without --sort, --once prints in the kernel's order (the TUI sorts by src).
+	sort: {type: 'string', shortFlag: 's'},
 	reverse: {type: 'boolean', shortFlag: 'r', default: false},
 	groupBy: {type: 'string', shortFlag: 'g'},
 	ipv4: {type: 'boolean', default: false},
@@ -135,7 +135,9 @@ function sortChoice(value: string): SortChoice {
 	return usageError(`unknown sort column "${value}": use one of ${[...new Set(known)].join(', ')}`);
 }
 
-const sort = sortChoice(flags.sort);
+const sort = sortChoice(flags.sort ?? 'src');
+/** --once without --sort or --reverse streams in the kernel's order, like `conntrack -L`. */
+const onceSort = flags.sort === undefined && !flags.reverse ? undefined : sort;
 
 if (flags.groupBy !== undefined && !groupBys.includes(flags.groupBy as GroupBy)) {
 	usageError(`unknown group-by key "${flags.groupBy}": use one of ${groupBys.join(', ')}`);
@@ -187,15 +189,21 @@ if (flags.filter !== undefined && flags.filter.trim() !== '') {
 	filter = parsed.filter;
 }
 
-// A closed stdout (`| head`) ends us quietly.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-	if (error.code === 'EPIPE') process.exit(0);
-	throw error;
-});
+/**
+ * A closed stdout (`| head`) ends us quietly. Not for --once: touching `process.stdout` makes
+ * a pipe non-blocking, and --once writes to fd 1 itself (cli/stdout-writer.ts says why).
+ */
+function quietOnClosedStdout(): void {
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(0);
+		throw error;
+	});
+}
 
 /** The terminal's width, else $COLUMNS, else 120 (a pipe has no width of its own). */
 function onceWidth(): number {
-	if (process.stdout.isTTY) return process.stdout.columns;
+	// A terminal's stdout is safe to touch: libuv opens the terminal again for itself.
+	if (isatty(1)) return process.stdout.columns;
 	const columns = Number.parseInt(process.env.COLUMNS ?? '', 10);
 	return columns >= 20 ? columns : 120;
 }
@@ -218,16 +226,20 @@ async function main(): Promise<number> {
 
 	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
 	if (flags.events) {
+		quietOnClosedStdout();
+		const {runEvents} = await import('./cli/modes.js');
 		return runEvents({filter, json: flags.json, family});
 	}
 
+	const {ConntrackClient} = await import('./kernel/client.js');
 	const client = ConntrackClient.open();
 	if (flags.once) {
 		const format: OnceFormat = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
+		const {runOnce} = await import('./cli/once.js');
 		try {
 			return await runOnce(client, {
 				filter,
-				sort,
+				sort: onceSort,
 				reverse: flags.reverse,
 				group: flags.groupBy as GroupBy | undefined,
 				format,
@@ -240,7 +252,11 @@ async function main(): Promise<number> {
 		}
 	}
 
-	const {startInteractive} = await import('./cli/interactive.js');
+	quietOnClosedStdout();
+	const [{startInteractive}, {EventStream}] = await Promise.all([
+		import('./cli/interactive.js'),
+		import('./kernel/events.js'),
+	]);
 	return startInteractive(client, {
 		filter,
 		sort,
@@ -265,6 +281,7 @@ async function main(): Promise<number> {
 async function mainRemote(options: RemoteOptions): Promise<number> {
 	const {runRemote} = await import('./cli/remote.js');
 	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
+	if (!flags.once) quietOnClosedStdout();
 	if (flags.events)
 		return runRemote(options, {kind: 'events', options: {filter, json: flags.json, family}});
 	if (flags.once) {
@@ -272,7 +289,7 @@ async function mainRemote(options: RemoteOptions): Promise<number> {
 			kind: 'once',
 			options: {
 				filter,
-				sort,
+				sort: onceSort,
 				reverse: flags.reverse,
 				group: flags.groupBy as GroupBy | undefined,
 				format: flags.json ? 'json' : flags.csv ? 'csv' : 'text',

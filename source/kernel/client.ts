@@ -6,7 +6,8 @@
  * so replies never interleave.
  */
 import {readFile} from 'node:fs/promises';
-import {RawNetlinkSocket} from 'netlink';
+// The raw socket alone: the package's index loads every generated protocol module (~100 ms).
+import {RawNetlinkSocket} from 'netlink/dist/raw.js';
 import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow/source.js';
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';

@@ -1,0 +1,203 @@
+/**
+ * `--once`: the table printed once, as text, JSON or CSV. Without a sort or group-by, each flow
+ * is printed as the decoder hands it over, in the kernel's order like `conntrack -L`, and
+ * nothing is kept: memory does not grow with the table. A sort keeps only compact records and
+ * their keys (once-sorted.ts), a group-by only its groups (once-groups.ts). No React, no
+ * FlowTable.
+ */
+import {flowToJson} from '../flow/json.js';
+import type {FlowSource} from '../flow/source.js';
+import type {Flow} from '../flow/types.js';
+import type {Filter} from '../model/filter.js';
+import type {GroupBy} from '../model/group.js';
+import type {SortChoice} from '../model/sort-choice.js';
+import type {FlowRow} from '../model/view-types.js';
+import {chooseColumns, widestEndpoint, type Column} from '../view/column-layout.js';
+import {formatFlowRow, formatHeaderLine, type SortMark} from '../view/row-format.js';
+import {csvHeader, csvRow} from './csv.js';
+import {ChunkWriter, ClosedOutput} from './stdout-writer.js';
+
+/** Output formats of `--once`. */
+export type OnceFormat = 'text' | 'json' | 'csv';
+
+/** What `--once` needs from the flags. */
+export interface OnceOptions {
+	readonly filter?: Filter;
+	/**
+	 * A flow sort column; with `group`, a group sort column sorts the groups. Undefined (no
+	 * `--sort`, `--reverse` or `--group-by`): the kernel's order, streamed.
+	 */
+	readonly sort: SortChoice | undefined;
+	readonly reverse: boolean;
+	readonly group?: GroupBy;
+	readonly format: OnceFormat;
+	readonly family?: 'ipv4' | 'ipv6';
+	/** Width of the text table. */
+	readonly width: number;
+	readonly color: boolean;
+}
+
+/**
+ * How many flows streamed text looks at before it fixes its columns. A table this small
+ * prints exactly as if the whole table had been measured; past it, the columns are those
+ * these flows asked for, and a later, wider IPv6 endpoint loses its middle (`fd00:…:1`).
+ */
+export const textLookahead = 10_000;
+
+/** The row of a flow read once at `now`: TTL as read, age from its start, no rate yet. */
+export function onceRow(flow: Flow, now: number): FlowRow {
+	return {
+		key: '',
+		flow,
+		ttl: flow.timeout === undefined ? Number.POSITIVE_INFINITY : flow.timeout,
+		age: flow.start === undefined ? 0 : Math.max(0, now - flow.start) / 1000,
+		rates: {originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0},
+		bytesPerSecond: 0,
+		packetsPerSecond: 0,
+		closed: false,
+		isNew: false,
+	};
+}
+
+/**
+ * Whether a flow read at `now` is printed: its family, then the filter, matched as the event
+ * pane matches a flow (TTL and age from `now`, no rate). The filter's module is loaded only
+ * when there is a filter (the CLI has loaded it then anyway).
+ */
+export async function onceKeeps(
+	options: OnceOptions,
+): Promise<(flow: Flow, now: number) => boolean> {
+	const {family, filter} = options;
+	if (!filter) return (flow) => !family || flow.family === family;
+	const {eventSubject} = await import('../model/filter.js');
+	return (flow, now) =>
+		(!family || flow.family === family) &&
+		filter.test(eventSubject({type: 'new', flow, time: now}), now);
+}
+
+/**
+ * The text table's columns for `rows` (the flows printed, or the first of them), as the TUI
+ * would choose them: counters when a row has them, address columns as wide as the widest.
+ */
+export function onceColumns(rows: readonly FlowRow[], width: number): Column[] {
+	return chooseColumns(width, {
+		counters: rows.some((row) => row.flow.counters !== undefined),
+		tags: false,
+		endpoints: widestEndpoint(rows),
+	});
+}
+
+/** Prints flows as they come, in one of the three formats. */
+export interface FlowPrinter {
+	add(flow: Flow, now: number): void;
+	end(): void;
+}
+
+/**
+ * A printer of `format` into `out`. Text fixes its columns after `textLookahead` rows (or at
+ * the end); `sort` only marks the header.
+ */
+export function flowPrinter(
+	out: ChunkWriter,
+	format: OnceFormat,
+	width: number,
+	sort?: SortMark,
+): FlowPrinter {
+	if (format === 'json') {
+		let previous: string | undefined;
+		return {
+			add(flow) {
+				// The array's punctuation goes where today's output has it: `[` before the first
+				// flow, `,` after each but the last, `]` after the last; one flow a line.
+				out.add(previous === undefined ? '[' : previous + ',\n');
+				previous = JSON.stringify(flowToJson(flow));
+			},
+			end() {
+				out.add(previous === undefined ? '[]\n' : previous + ']\n');
+			},
+		};
+	}
+
+	if (format === 'csv') {
+		out.add(csvHeader() + '\n');
+		return {
+			add(flow) {
+				out.add(csvRow(flowToJson(flow)) + '\n');
+			},
+			end() {},
+		};
+	}
+
+	let waiting: FlowRow[] | undefined = [];
+	let columns: Column[] = [];
+	const start = (rows: readonly FlowRow[]) => {
+		columns = onceColumns(rows, width);
+		out.add(formatHeaderLine(columns, width, sort).trimEnd() + '\n');
+		for (const row of rows) out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+	};
+
+	return {
+		add(flow, now) {
+			const row = onceRow(flow, now);
+			if (waiting === undefined) {
+				out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+				return;
+			}
+
+			waiting.push(row);
+			if (waiting.length >= textLookahead) {
+				start(waiting);
+				waiting = undefined;
+			}
+		},
+		end() {
+			if (waiting !== undefined) start(waiting);
+			waiting = undefined;
+		},
+	};
+}
+
+/**
+ * Prints the table once, filtered (and sorted or grouped when asked) like the TUI, then
+ * resolves with the exit code. A closed stdout (`| head`) exits 0 at once, quietly.
+ */
+export async function runOnce(
+	client: Pick<FlowSource, 'dump'>,
+	options: OnceOptions,
+	out = new ChunkWriter(),
+): Promise<number> {
+	try {
+		if (options.group) {
+			const {printGroups} = await import('./once-groups.js');
+			await printGroups(client, options, options.group, out);
+		} else if (options.sort !== undefined) {
+			const {printSorted} = await import('./once-sorted.js');
+			await printSorted(client, options, out);
+		} else {
+			const keeps = await onceKeeps(options);
+			const printer = flowPrinter(out, options.format, options.width);
+			const now = Date.now();
+			await client.dump((flow) => {
+				if (!keeps(flow, now)) return;
+				try {
+					printer.add(flow, now);
+				} catch (error) {
+					closedOrThrow(error);
+				}
+			});
+			printer.end();
+		}
+
+		out.flush();
+	} catch (error) {
+		closedOrThrow(error);
+	}
+
+	return 0;
+}
+
+/** A reader that went away ends us quietly, even from inside the dump's callback. */
+export function closedOrThrow(error: unknown): void {
+	if (error instanceof ClosedOutput) process.exit(0);
+	throw error;
+}

@@ -1,0 +1,55 @@
+/**
+ * `--once` output: text gathered into large chunks and written to fd 1 with blocking writes.
+ *
+ * Why not `process.stdout`: for a pipe it is asynchronous, and the dump cannot wait for it.
+ * The netlink socket has no pause; the kernel fills the next datagram only when we read the
+ * last one, so the only way to hold the kernel back while a reader is slow (`| less`) is to
+ * not return to the event loop. A blocking write does exactly that: memory stays one chunk,
+ * whatever the table's size. Node makes fd 1 non-blocking only when `process.stdout` is first
+ * touched for a pipe, so `--once` leaves it alone (a terminal is safe: libuv reopens it).
+ * Should fd 1 come in non-blocking anyway, EAGAIN waits a millisecond and tries again.
+ */
+import {writeSync} from 'node:fs';
+
+/** What a chunk grows to before it is written: large writes, few system calls. */
+const chunkChars = 256 * 1024;
+
+/** Thrown when the reader went away (`| head`): the caller ends quietly with exit code 0. */
+export class ClosedOutput extends Error {
+	constructor() {
+		super('stdout was closed');
+	}
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Lines to fd 1 (or another descriptor) in large blocking writes. */
+export class ChunkWriter {
+	private chunk = '';
+
+	constructor(private readonly fd = 1) {}
+
+	/** Adds text; writes once the chunk is large. Throws ClosedOutput when the reader left. */
+	add(text: string): void {
+		this.chunk += text;
+		if (this.chunk.length >= chunkChars) this.flush();
+	}
+
+	/** Writes what is gathered. Throws ClosedOutput when the reader left. */
+	flush(): void {
+		if (this.chunk === '') return;
+		const bytes = Buffer.from(this.chunk, 'utf8');
+		this.chunk = '';
+		let at = 0;
+		while (at < bytes.length) {
+			try {
+				at += writeSync(this.fd, bytes, at, bytes.length - at);
+			} catch (error) {
+				const code = (error as NodeJS.ErrnoException).code;
+				if (code === 'EAGAIN') Atomics.wait(sleeper, 0, 0, 1);
+				else if (code === 'EPIPE') throw new ClosedOutput();
+				else throw error;
+			}
+		}
+	}
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {CompactFlows} from '../../source/flow/compact-flows.js';
+import type {Flow} from '../../source/flow/types.js';
+import {syntheticFlows} from '../helpers/synthetic-flows.js';
+
+/** A flow's fields as plain data (undefined ones left out, as the JSON form leaves them). */
+function plain(flow: Flow): unknown {
+	return JSON.parse(
+		JSON.stringify(flow, (_key, value: unknown) =>
+			value instanceof Uint8Array ? [...value] : value,
+		),
+	);
+}
+
+test('synthetic flows come back from their compact records field for field, in any order', () => {
+	const flows = syntheticFlows(20_000, 7);
+	const list = new CompactFlows();
+	for (const flow of flows) list.add(flow);
+	assert.equal(list.length, flows.length);
+	for (const i of [19_999, 0, 12_345, 1])
+		assert.deepEqual(plain(list.get(i)), plain(flows[i]), `flow ${i}`);
+	for (let i = 0; i < flows.length; i++) assert.deepEqual(plain(list.get(i)), plain(flows[i]));
+});
+
+test('optional fields keep being absent, null or present: helper, labels, zones, stop, no counters', () => {
+	const base = syntheticFlows(1, 3)[0];
+	const variants: Flow[] = [
+		{
+			...base,
+			status: undefined,
+			state: undefined,
+			timeout: undefined,
+			mark: undefined,
+			use: undefined,
+			counters: undefined,
+			nat: undefined,
+		},
+		{
+			...base,
+			state: null,
+			nat: 'both',
+			helper: 'ftp',
+			labels: [0, 5, 127],
+			start: 1_764_000_000_123.456,
+			stop: 1_764_000_100_000,
+		},
+		{
+			...base,
+			labels: [],
+			helper: '',
+			original: {...base.original, zone: 7},
+			reply: {...base.reply, zone: 9},
+			zone: 7,
+		},
+		{...base, proto: 'unknown', protonum: 253, id: 0xffffffff, mark: 0xffffffff, nat: 'dnat'},
+	];
+	const list = new CompactFlows();
+	for (const flow of variants) list.add(flow);
+	variants.forEach((flow, i) => assert.deepEqual(plain(list.get(i)), plain(flow), `variant ${i}`));
+});
+
+test('an IPv6 address comes back as its own 16 bytes, not a view into the list', () => {
+	const address = Uint8Array.from({length: 16}, (_, i) => i + 1);
+	const base = syntheticFlows(1, 5)[0];
+	const flow: Flow = {
+		...base,
+		family: 'ipv6',
+		original: {...base.original, src: address, dst: address},
+		reply: {...base.reply, src: address, dst: address},
+	};
+	const list = new CompactFlows();
+	list.add(flow);
+	const back = list.get(0);
+	assert.deepEqual(back.original.src, address);
+	(back.original.src as Uint8Array)[0] = 99;
+	assert.equal((list.get(0).original.src as Uint8Array)[0], 1);
+});

@@ -6,6 +6,7 @@ import {test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
 import type {DeleteOutcome} from '../../source/flow/source.js';
 import {makeDeleter} from '../../source/sync/deleter.js';
+import {readDeleteLog} from '../helpers/delete-log.js';
 
 function flow(id: number): Flow {
 	const tuple = {
@@ -29,7 +30,7 @@ test('the deleter counts deleted, gone and failed flows and logs only the delete
 		4: {result: 'deleted'},
 	};
 	const deleter = makeDeleter(
-		async (f) => outcomes[f.id],
+		(f) => Promise.resolve(outcomes[f.id]),
 		log,
 		() => Date.UTC(2026, 10, 23, 12),
 		{host: 'router1'},
@@ -41,10 +42,7 @@ test('the deleter counts deleted, gone and failed flows and logs only the delete
 		report.failed.map((f) => [f.flow.id, f.reason]),
 		[[3, 'EPERM (operation not permitted)']],
 	);
-	const lines = readFileSync(log, 'utf8')
-		.trim()
-		.split('\n')
-		.map((line) => JSON.parse(line));
+	const lines = readDeleteLog(log);
 	assert.deepEqual(
 		lines.map((line) => [
 			line.deleted,
@@ -64,7 +62,7 @@ test('a log that cannot be written is reported, and the deletes still count', as
 	const file = join(mkdtempSync(join(tmpdir(), 'conntop-')), 'a-file');
 	writeFileSync(file, '');
 	const deleter = makeDeleter(
-		async () => ({result: 'deleted'}),
+		() => Promise.resolve({result: 'deleted'}),
 		join(file, 'deleted.jsonl'),
 		() => 0,
 		{host: 'router1'},
@@ -77,14 +75,11 @@ test('a log that cannot be written is reported, and the deletes still count', as
 test('each log line names the host and the namespace the flow was deleted from', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'conntop-'));
 	const log = join(dir, 'deleted.jsonl');
-	const remove = async (): Promise<DeleteOutcome> => ({result: 'deleted'});
+	const remove = (): Promise<DeleteOutcome> => Promise.resolve({result: 'deleted'});
 	await makeDeleter(remove, log, () => 0, {host: 'router1', netns: 'pod-ns'})([flow(1)]);
 	await makeDeleter(remove, log, () => 0, {host: 'router1', netns: '4242'})([flow(2)]);
 	await makeDeleter(remove, log, () => 0, {host: 'router1'})([flow(3)]);
-	const lines = readFileSync(log, 'utf8')
-		.trim()
-		.split('\n')
-		.map((line) => JSON.parse(line));
+	const lines = readDeleteLog(log);
 	assert.deepEqual(
 		lines.map((line) => [line.flow.id, line.host, line.netns]),
 		[

@@ -5,11 +5,12 @@
  * than skips without them.
  */
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {pasteIgnoredMessage} from '../../source/ui/input-batch.js';
+import {readDeleteLog} from '../helpers/delete-log.js';
 import {repoRoot, TestNamespace} from '../helpers/netns.js';
 import {Tmux} from '../helpers/tmux.js';
 
@@ -47,7 +48,7 @@ function kernelPorts(): number[] {
 }
 
 /** Starts conntop in a new tmux on the test namespace; returns the terminal and its log. */
-async function startConntop(args: readonly string[]) {
+function startConntop(args: readonly string[]) {
 	const log = join(logDir!, `conntop${terminals.length + 1}.jsonl`);
 	const cli = join(repoRoot, 'source/cli.tsx');
 	// CI must be unset or Ink renders non-interactively; the shell keeps the pane open after
@@ -81,7 +82,7 @@ for (const [quit, code, sport] of [
 	['C-c', 130, 42_002],
 ] as const) {
 	test(`a delete answered just before ${quit} is gone from the kernel and in the log once conntop has exited (${code})`, async () => {
-		const ui = await startConntop(['-f', `sport:${sport}`]);
+		const ui = startConntop(['-f', `sport:${sport}`]);
 		await ui.waitForScreen((text) => text.includes(`10.8.0.1:${sport}`), 'the flow');
 		ui.keys('-l', 'x');
 		await ui.waitForScreen(
@@ -108,10 +109,7 @@ for (const [quit, code, sport] of [
 		assert.match(exited, new RegExp(`conntop exited ${code}`));
 		assert.ok(!kernelPorts().includes(sport), 'the flow is gone from the kernel');
 		assert.ok(existsSync(ui.log), 'the log was written before the exit');
-		const lines = readFileSync(ui.log, 'utf8')
-			.trim()
-			.split('\n')
-			.map((line) => JSON.parse(line));
+		const lines = readDeleteLog(ui.log);
 		assert.equal(lines.length, 1);
 		assert.equal(lines[0].flow.original.sport, sport);
 		assert.equal(lines[0].netns, ns!.name);
@@ -136,7 +134,7 @@ for (const [how, send] of [
 ] as const) {
 	test(`with --no-confirm, ${how} deletes nothing and says pasted input was ignored`, async () => {
 		const before = kernelPorts();
-		const ui = await startConntop(['--no-confirm']);
+		const ui = startConntop(['--no-confirm']);
 		await ui.waitForScreen(
 			(text) => before.every((port) => text.includes(`10.8.0.1:${port}`)),
 			'the flows',

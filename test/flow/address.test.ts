@@ -37,14 +37,14 @@ describe('parseIpv4', () => {
 
 describe('parseIpv6', () => {
 	test('reads compressed, full, mixed-case and dotted-tail forms', () => {
-		assert.deepEqual(parseIpv6('::1'), Uint8Array.from([...Array(15).fill(0), 1]));
+		assert.deepEqual(parseIpv6('::1'), Uint8Array.from([...Array<number>(15).fill(0), 1]));
 		assert.deepEqual(parseIpv6('2001:DB8:0:0:0:0:0:1'), parseIpv6('2001:db8::1'));
 		assert.deepEqual(
 			parseIpv6('::ffff:1.2.3.4'),
-			Uint8Array.from([...Array(10).fill(0), 255, 255, 1, 2, 3, 4]),
+			Uint8Array.from([...Array<number>(10).fill(0), 255, 255, 1, 2, 3, 4]),
 		);
 		assert.deepEqual(parseIpv6('::'), new Uint8Array(16));
-		assert.deepEqual(parseIpv6('1::'), Uint8Array.from([0, 1, ...Array(14).fill(0)]));
+		assert.deepEqual(parseIpv6('1::'), Uint8Array.from([0, 1, ...Array<number>(14).fill(0)]));
 	});
 
 	test('refuses two gaps, too many groups, long groups, zones and stray colons', () => {

@@ -104,6 +104,7 @@ export function ansiToSvg(lines: readonly string[], columns: number): string {
 	lines.forEach((line, row) => {
 		let style: Style = {};
 		let col = 0;
+		// eslint-disable-next-line no-control-regex -- SGR escapes, which start with ESC, and the text between
 		const pattern = /\u001B\[([\d;]*)m|([^\u001B]+)/g;
 		for (const match of line.matchAll(pattern)) {
 			if (match[1] !== undefined) {

@@ -365,11 +365,6 @@ export const arbitraryFlow: fc.Arbitrary<Flow> = fc
 			},
 			start: r.start,
 			helper: r.helper,
-			nat:
-				r.natField && status !== undefined
-					? r.nat === 'none'
-						? null
-						: (r.nat as Flow['nat'])
-					: undefined,
+			nat: r.natField && status !== undefined ? (r.nat === 'none' ? null : r.nat) : undefined,
 		};
 	});

@@ -93,8 +93,9 @@ export class FakeSync extends EventEmitter {
 		this.watched = flows;
 	}
 
-	async resync(reason: string): Promise<void> {
+	resync(reason: string): Promise<void> {
 		this.resyncs.push(reason);
+		return Promise.resolve();
 	}
 
 	setStatus(status: Partial<SyncState>): void {
@@ -121,9 +122,9 @@ export function recordingDeleter(
 	const calls: Flow[][] = [];
 	return {
 		calls,
-		deleter: async (flows) => {
+		deleter: (flows) => {
 			calls.push([...flows]);
-			return answer(flows);
+			return Promise.resolve(answer(flows));
 		},
 	};
 }

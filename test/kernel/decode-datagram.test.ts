@@ -94,12 +94,8 @@ describe('decoding a dump captured from the kernel', () => {
 		const v6 = flows.find((f) => f.flow.family === 'ipv6')!.flow;
 		assert.equal(typeof v4.original.src, 'number');
 		assert.ok(v6.original.src instanceof Uint8Array);
-		assert.equal((v6.original.src as Uint8Array).length, 16);
-		assert.equal(
-			(v6.original.src as Uint8Array).buffer.byteLength,
-			16,
-			'not a view into the datagram',
-		);
+		assert.equal(v6.original.src.length, 16);
+		assert.equal(v6.original.src.buffer.byteLength, 16, 'not a view into the datagram');
 	});
 });
 

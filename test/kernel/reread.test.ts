@@ -53,7 +53,11 @@ describe('re-reading flows by tuple against the real conntrack table', () => {
 		);
 		assert.equal(results.length, dumped.length);
 		for (const [i, result] of results.entries()) {
-			assert.equal(typeof result, 'object', `flow ${i} was ${String(result)}`);
+			assert.equal(
+				typeof result,
+				'object',
+				`flow ${i} was ${typeof result === 'string' ? result : 'a flow'}`,
+			);
 			const flow = result as FlowJson;
 			const expected = dumped[i].json;
 			assert.equal(flow.id, expected.id);

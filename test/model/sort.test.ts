@@ -221,8 +221,9 @@ describe('sorting by every column', () => {
 				table.applySnapshot(flows, t0);
 				const rows = new Map(stored(flows).map((row) => [row.key, row]));
 				const value = (key: string) =>
-					JSON.stringify(columnValue(sort, rows.get(key)!.flow, rows.get(key)!.known), (_, v) =>
-						typeof v === 'bigint' ? String(v) : v,
+					JSON.stringify(
+						columnValue(sort, rows.get(key)!.flow, rows.get(key)!.known),
+						(_, v: unknown) => (typeof v === 'bigint' ? String(v) : v),
 					);
 				const forward = keys(table, sort);
 				const backward = keys(table, sort, true);

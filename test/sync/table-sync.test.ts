@@ -42,20 +42,20 @@ class FakeSource implements FlowSource {
 		this.gate?.();
 	}
 
-	async stats(): Promise<KernelStats> {
-		return {count: this.flows.length, max: 100, counters: {}};
+	stats(): Promise<KernelStats> {
+		return Promise.resolve({count: this.flows.length, max: 100, counters: {}});
 	}
 
-	async delete(): Promise<DeleteOutcome> {
-		return {result: 'deleted'};
+	delete(): Promise<DeleteOutcome> {
+		return Promise.resolve({result: 'deleted'});
 	}
 
 	/** What `reread` answers, by id; a flow not listed reads as gone. */
 	current = new Map<number, RereadResult>();
 	rereads: number[][] = [];
-	async reread(flows: readonly Flow[]): Promise<RereadResult[]> {
+	reread(flows: readonly Flow[]): Promise<RereadResult[]> {
 		this.rereads.push(flows.map((f) => f.id));
-		return flows.map((f) => this.current.get(f.id) ?? 'gone');
+		return Promise.resolve(flows.map((f) => this.current.get(f.id) ?? 'gone'));
 	}
 
 	close(): void {}
@@ -228,10 +228,10 @@ describe('table sync', () => {
 		await sync.start();
 		assert.deepEqual(await sync.delete(flow(1)), {result: 'deleted'});
 		assert.equal(target.calls.at(-1), 'destroy 1');
-		source.delete = async () => ({result: 'gone'});
+		source.delete = () => Promise.resolve({result: 'gone'});
 		await sync.delete(flow(2));
 		assert.equal(target.calls.at(-1), 'destroy 2');
-		source.delete = async () => ({result: 'error', reason: 'EPERM'});
+		source.delete = () => Promise.resolve({result: 'error', reason: 'EPERM'});
 		await sync.delete(flow(3));
 		assert.equal(target.calls.at(-1), 'destroy 2');
 	});

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the colour tests match the SGR escapes Ink writes, which start with ESC */
 import assert from 'node:assert/strict';
 import {afterEach, describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
@@ -294,7 +295,7 @@ describe('filtering', () => {
 		ui.press('/src:10.0.1');
 		await ui.frame('30 match');
 		ui.press(keys.pageDown);
-		const paged = await ui.frame((t) => !ui.cursorLine()?.includes('10.0.1.1:6000'), 'moved');
+		const paged = await ui.frame(() => !ui.cursorLine()?.includes('10.0.1.1:6000'), 'moved');
 		assert.match(paged, /filter src:10\.0\.1/, 'still typing');
 		const after = ui.cursorLine();
 		ui.press('/');

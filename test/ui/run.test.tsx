@@ -46,10 +46,10 @@ afterEach(() => {
 });
 
 function captureStderr() {
-	process.stderr.write = ((chunk: string) => {
+	process.stderr.write = (chunk: string) => {
 		stderr += chunk;
 		return true;
-	}) as typeof process.stderr.write;
+	};
 }
 
 describe('runTui', () => {
@@ -81,8 +81,10 @@ describe('runTui', () => {
 			() => stripAnsi(stdout.output),
 			(t) => t.includes('q quit'),
 		);
+		// eslint-disable-next-line no-control-regex -- cursor moves (CUP) start with ESC
 		const rows = [...stdout.output.matchAll(/\u001B\[(\d+);\d+H/g)].map((m) => Number(m[1]));
 		assert.ok(Math.max(...rows) <= 29, `highest row ${Math.max(...rows)}`);
+		// eslint-disable-next-line no-control-regex -- ED 3 (clear scrollback) starts with ESC
 		assert.doesNotMatch(stdout.output, /\u001B\[3J/);
 		stdin.type('\u0003');
 		assert.equal(await exit, 130);

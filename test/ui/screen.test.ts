@@ -35,6 +35,7 @@ function emulate(output: string, columns: number, rows: number): string[] {
 	const grid = Array.from({length: rows}, () => Array.from({length: columns}, () => ' '));
 	let row = 0;
 	let col = 0;
+	// eslint-disable-next-line no-control-regex -- CSI sequences, which start with ESC, and the text between
 	const pattern = /\u001B\[([\d;?]*)([A-Za-z])|([^\u001B])/g;
 	for (const match of output.matchAll(pattern)) {
 		if (match[3] !== undefined) {
@@ -106,6 +107,7 @@ describe('Screen', () => {
 			screen.write(frame);
 			all += terminal.take();
 			const shown = emulate(all, 30, 6);
+			// eslint-disable-next-line no-control-regex -- SGR escapes start with ESC
 			const expected = frame.replace(/\u001B\[[\d;]*m/g, '').split('\n');
 			for (let r = 0; r < 6; r++) assert.equal(shown[r], expected[r] ?? '', `row ${r} of ${frame}`);
 		}
@@ -143,6 +145,7 @@ describe('Screen', () => {
 		assert.equal(resized, 1);
 		assert.equal(screen.columns, 50);
 		screen.write('abc');
+		// eslint-disable-next-line no-control-regex -- ED 2 (clear screen) starts with ESC
 		assert.match(terminal.take(), /\u001B\[2J.*abc/);
 	});
 

@@ -71,7 +71,11 @@ describe('chooseColumns', () => {
 				for (let i = 0; i < steps.length; i++) {
 					if (shown.has(steps[i])) continue;
 					const kept = steps.slice(0, i).filter((id) => shown.has(id));
-					assert.deepEqual(kept, [], `${width} ${counters}: ${steps[i]} went before ${kept}`);
+					assert.deepEqual(
+						kept,
+						[],
+						`${width} ${counters}: ${steps[i]} went before ${kept.join(',')}`,
+					);
 				}
 			}
 		}

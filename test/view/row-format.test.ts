@@ -6,7 +6,6 @@ import {
 	chooseColumns,
 	chooseGroupColumns,
 	widestEndpoint,
-	type Column,
 } from '../../source/view/column-layout.js';
 import {formatFlowRow, formatGroupRow, formatHeaderLine} from '../../source/view/row-format.js';
 import {endpointCell} from '../../source/view/flow-cells.js';

@@ -5,7 +5,6 @@
  */
 import {hostname} from 'node:os';
 import {isatty} from 'node:tty';
-import meow from 'meow';
 import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
 import {parseFilter, type Filter} from './model/filter.js';
@@ -16,7 +15,7 @@ import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {currentNetnsName} from './cli/netns-name.js';
 import type {OnceFormat} from './cli/once.js';
 import {describeFilterError} from './cli/messages.js';
-import {checkArgv, type FlagShape} from './cli/argv.js';
+import {checkArgv, parseArgv, type FlagShape} from './cli/argv.js';
 import type {RemoteOptions} from './cli/remote.js';
 import {parseReaderChoice, readerEnvironment} from './remote/reader-choice.js';
 import {parseSshTarget} from './remote/ssh-target.js';
@@ -117,16 +116,17 @@ const flagSpec = {
 const shapeError = checkArgv(argv, flagSpec);
 if (shapeError !== undefined) usageError(shapeError);
 
-const cli = meow(helpText, {
-	importMeta: import.meta,
-	argv,
-	allowUnknownFlags: false,
-	flags: flagSpec,
-});
+// --help and --version are meow's (its help layout, the version from package.json), so meow is
+// loaded only for them: it prints and exits. Every other run parses with parseArgv (argv.ts).
+const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+if (options.includes('--help') || options.includes('--version')) {
+	const {default: meow} = await import('meow');
+	meow(helpText, {importMeta: import.meta, argv, allowUnknownFlags: false, flags: flagSpec});
+}
 
-const flags = cli.flags;
+const {flags, input} = parseArgv(argv, flagSpec);
 
-if (cli.input.length > 0) usageError(`unexpected argument "${cli.input[0]}" (see --help)`);
+if (input.length > 0) usageError(`unexpected argument "${input[0]}" (see --help)`);
 /** --sort as a column: a flow sort column, or with --group-by a group sort column too. */
 function sortChoice(value: string): SortChoice {
 	if (isSortColumn(value) || (flags.groupBy !== undefined && isGroupSortColumn(value)))

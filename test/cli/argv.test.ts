@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {checkArgv, type FlagShape} from '../../source/cli/argv.js';
+import {checkArgv, parseArgv, type FlagShape} from '../../source/cli/argv.js';
 
 const flags: Record<string, FlagShape> = {
 	filter: {type: 'string', shortFlag: 'f'},
@@ -74,3 +74,46 @@ for (const {name, argv, expected} of cases) {
 		assert.equal(checkArgv(argv, flags), expected);
 	});
 }
+
+test('parseArgv reads what checkArgv accepts the way meow did: values, switches, --no-, groups, defaults, input', () => {
+	const spec = {
+		filter: {type: 'string', shortFlag: 'f'},
+		sort: {type: 'string', shortFlag: 's', default: 'src'},
+		reverse: {type: 'boolean', shortFlag: 'r', default: false},
+		readOnly: {type: 'boolean', default: false},
+		color: {type: 'boolean', default: true},
+		interval: {type: 'number', default: 1},
+		netns: {type: 'string'},
+	} satisfies Record<string, FlagShape & {default?: unknown}>;
+	const argv = [
+		'-rf',
+		'proto:udp',
+		'--read-only',
+		'--no-color',
+		'--interval=0.5',
+		'--netns=',
+		'word',
+		'--',
+		'--sort',
+		'x',
+	];
+	assert.equal(checkArgv(argv, spec), undefined);
+	assert.deepEqual(parseArgv(argv, spec), {
+		flags: {
+			filter: 'proto:udp',
+			sort: 'src',
+			reverse: true,
+			readOnly: true,
+			color: false,
+			interval: 0.5,
+			netns: '',
+		},
+		input: ['word', '--sort', 'x'],
+	});
+	assert.deepEqual(parseArgv(['-s', 'bytes', '--interval', 'soon'], spec).flags.sort, 'bytes');
+	assert.ok(Number.isNaN(parseArgv(['--interval', 'soon'], spec).flags.interval));
+	assert.deepEqual(parseArgv([], spec), {
+		flags: {sort: 'src', reverse: false, readOnly: false, color: true, interval: 1},
+		input: [],
+	});
+});

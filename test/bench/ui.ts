@@ -67,7 +67,7 @@ function depsFor(table: FlowTable, sync: QuietSync): TuiDeps {
 	return {
 		table,
 		sync: sync as unknown as TuiDeps['sync'],
-		deleter: async () => ({deleted: 0, gone: 0, failed: []}),
+		deleter: () => Promise.resolve({deleted: 0, gone: 0, failed: []}),
 		deleteLogPath: '/dev/null',
 		now: Date.now,
 	};

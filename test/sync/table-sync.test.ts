@@ -338,7 +338,8 @@ describe('refresh period', () => {
 	test('stays within its bounds and never below the screen tick', () => {
 		assert.equal(refreshPeriodMs(0), 1000);
 		assert.equal(refreshPeriodMs(2), 1000);
-		assert.equal(refreshPeriodMs(60_000), 120_000);
+		assert.equal(refreshPeriodMs(10_000), 333_300);
+		assert.equal(refreshPeriodMs(60_000), 900_000);
 		assert.equal(refreshPeriodMs(100, {share: 0.01, minMs: 500, maxMs: 5000}), 5000);
 		assert.equal(refreshPeriodMs(4, {share: 0.01, minMs: 100}), 400);
 	});

@@ -4,11 +4,12 @@
  * then alternates the two readers and reports medians and ratios.
  */
 import {spawnSync} from 'node:child_process';
-import {writeFileSync} from 'node:fs';
+import {rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from '../helpers/netns.js';
+import {benchTag} from './guard.js';
 
 const probe = fileURLToPath(new URL('dump-probe.mts', import.meta.url));
 
@@ -39,28 +40,84 @@ export function fillNamespace(ns: TestNamespace, n: number): void {
 
 	const file = join(tmpdir(), `${ns.name}-fill.txt`);
 	writeFileSync(file, lines.join('\n') + '\n');
-	ns.conntrack(['-R', file]);
+	try {
+		ns.conntrack(['-R', file]);
+	} finally {
+		rmSync(file, {force: true});
+	}
+
 	const count = Number(ns.conntrack(['-C']).trim());
 	if (count < n) throw new Error(`filled ${count} of ${n} entries`);
 }
 
-/** Runs a command in the namespace; returns wall ms and the child's peak RSS (kB). */
+/** What `timeCommand` saw of one run. */
+export interface CommandFigures {
+	ms: number;
+	/** Peak RSS of the started process (wait4), kB. */
+	rssKb: number;
+	/** The last 2,000 characters of stdout when kept. */
+	stdout: string;
+	/**
+	 * With `tree`: the sum of every process's peak RSS, the started one and all it started
+	 * (sampled from /proc every 50 ms, the started one's exact from wait4), kB; and their
+	 * command names.
+	 */
+	treeRssKb: number;
+	processes: string[];
+}
+
+/**
+ * Runs a command in the namespace; returns wall ms and the child's peak RSS (kB). With `tree`
+ * it also samples the peak RSS of every process below the child.
+ */
 export function timeCommand(
 	ns: TestNamespace,
 	argv: readonly string[],
 	keepStdout = false,
-): {ms: number; rssKb: number; stdout: string} {
+	tree = false,
+): CommandFigures {
 	// wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would fold in every process before).
-	const wrapper =
-		'import os,subprocess,sys,time,json\n' +
-		't=time.perf_counter()\n' +
-		'p=subprocess.Popen(sys.argv[1:],stdout=subprocess.PIPE if os.environ.get("KEEP") else subprocess.DEVNULL,stderr=subprocess.DEVNULL)\n' +
-		'out=p.stdout.read() if p.stdout else b""\n' +
-		'_,status,ru=os.wait4(p.pid,0)\n' +
-		'e=time.perf_counter()-t\n' +
-		'print(json.dumps({"ms":e*1000,"rssKb":ru.ru_maxrss,"stdout":out.decode()[-2000:]}))';
-	const out = ns.run('env', [`KEEP=${keepStdout ? '1' : ''}`, 'python3', '-c', wrapper, ...argv]);
-	return JSON.parse(out) as {ms: number; rssKb: number; stdout: string};
+	// Without CONFIG_PROC_CHILDREN the descendants come from a walk of /proc's ppids.
+	const wrapper = `import os,subprocess,sys,time,json,threading
+tree=os.environ.get("TREE")
+peaks={};names={};done=threading.Event()
+def scan(root):
+  parents={}
+  for d in os.listdir("/proc"):
+    if d.isdigit():
+      try:
+        s=open("/proc/"+d+"/stat").read();r=s.rindex(")")
+        parents[int(d)]=(int(s[r+2:].split()[1]),s[s.index("(")+1:r])
+      except Exception: pass
+  for pid,(pp,name) in parents.items():
+    at=pid
+    while at>1 and at!=root: at=parents.get(at,(0,""))[0]
+    if at!=root: continue
+    try:
+      for line in open("/proc/%d/status"%pid):
+        if line.startswith("VmHWM:"): peaks[pid]=max(peaks.get(pid,0),int(line.split()[1]));names[pid]=name
+    except Exception: pass
+def poll(root):
+  while not done.wait(0.05): scan(root)
+t=time.perf_counter()
+p=subprocess.Popen(sys.argv[1:],stdout=subprocess.PIPE if os.environ.get("KEEP") else subprocess.DEVNULL,stderr=subprocess.DEVNULL)
+th=threading.Thread(target=poll,args=(p.pid,),daemon=True)
+if tree: th.start()
+out=p.stdout.read() if p.stdout else b""
+_,status,ru=os.wait4(p.pid,0)
+e=time.perf_counter()-t
+done.set()
+peaks[p.pid]=max(peaks.get(p.pid,0),ru.ru_maxrss);names.setdefault(p.pid,os.path.basename(sys.argv[1]))
+print(json.dumps({"ms":e*1000,"rssKb":ru.ru_maxrss,"stdout":out.decode()[-2000:],"treeRssKb":sum(peaks.values()),"processes":[names[k] for k in sorted(peaks)]}))`;
+	const out = ns.run('env', [
+		`KEEP=${keepStdout ? '1' : ''}`,
+		`TREE=${tree ? '1' : ''}`,
+		'python3',
+		'-c',
+		wrapper,
+		...argv,
+	]);
+	return JSON.parse(out) as CommandFigures;
 }
 
 function median(values: number[]): number {
@@ -70,7 +127,7 @@ function median(values: number[]): number {
 
 /** Measures one table size; `rounds` alternating runs of each reader. */
 export function benchDump(n: number, rounds = 5): DumpFigures {
-	const ns = TestNamespace.create('bench', {acct: false, timestamp: false});
+	const ns = TestNamespace.create(benchTag('bench'), {acct: false, timestamp: false});
 	try {
 		fillNamespace(ns, n);
 		const conntrack: Array<{ms: number; rssKb: number}> = [];

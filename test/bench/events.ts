@@ -8,6 +8,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace, tsNode} from '../helpers/netns.js';
 import {startReadyProbe} from '../helpers/probe.js';
+import {benchTag} from './guard.js';
 
 const probe = fileURLToPath(new URL('events-probe.mts', import.meta.url));
 
@@ -25,7 +26,7 @@ export interface EventFigures {
  * `perSecond` (chunks every 100 ms) to find the rate that is followed without loss.
  */
 export async function benchEvents(n: number, perSecond?: number): Promise<EventFigures> {
-	const ns = TestNamespace.create('benchev', {acct: false, timestamp: false});
+	const ns = TestNamespace.create(benchTag('benchev'), {acct: false, timestamp: false});
 	try {
 		const listener = await startReadyProbe(
 			[...tsNode(), probe, String(Math.max(8000, (n / (perSecond ?? n)) * 1000 + 5000))],

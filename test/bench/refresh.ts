@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from '../helpers/netns.js';
 import {fillNamespace, timeCommand} from './dump.js';
+import {benchTag} from './guard.js';
 
 const probe = fileURLToPath(new URL('refresh-probe.mts', import.meta.url));
 
@@ -22,7 +23,7 @@ export interface RefreshFigures {
 
 /** Fills a namespace with `n` entries and measures. */
 export function benchRefresh(n: number): RefreshFigures {
-	const ns = TestNamespace.create('benchrf', {acct: true, timestamp: false});
+	const ns = TestNamespace.create(benchTag('benchrf'), {acct: true, timestamp: false});
 	try {
 		fillNamespace(ns, n);
 		const conntrackMs = timeCommand(ns, ['conntrack', '-L']).ms;

@@ -5,17 +5,15 @@
  * pipe-pane), and keypress-to-screen latency (send-keys, then poll capture-pane for a change).
  */
 import {spawnSync} from 'node:child_process';
-import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {TestNamespace} from '../helpers/netns.js';
 import {Tmux} from '../helpers/tmux.js';
+import {cpuSeconds} from './process-tree.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const clockTicks =
-	Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100;
-
 /** Figures of one program in one terminal size. */
 export interface TerminalFigures {
 	program: string;
@@ -23,50 +21,6 @@ export interface TerminalFigures {
 	idleCpuPercent: number;
 	bytesPerSecond: number;
 	keyLatencyMs: number;
-}
-
-/** Parent pid and CPU seconds (user + system) of one process, or undefined once it is gone. */
-function processCpu(pid: number): {parent: number; seconds: number} | undefined {
-	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		// ppid, utime and stime are fields 4, 14 and 15 of the line: 2, 12 and 13 after the command.
-		return {
-			parent: Number(fields[1]),
-			seconds: (Number(fields[11]) + Number(fields[12])) / clockTicks,
-		};
-	} catch {
-		return undefined;
-	}
-}
-
-/**
- * CPU seconds of `pid` and every process below it: conntop's event socket lives in a child
- * process, and a fair figure counts every process of the program.
- */
-function cpuSeconds(pid: number): number {
-	const all = new Map<number, {parent: number; seconds: number}>();
-	for (const name of readdirSync('/proc')) {
-		const child = Number(name);
-		if (!Number.isInteger(child)) continue;
-		const figures = processCpu(child);
-		if (figures) all.set(child, figures);
-	}
-
-	let total = 0;
-	for (const [candidate, figures] of all) {
-		for (
-			let at: number | undefined = candidate;
-			at !== undefined && at > 1;
-			at = all.get(at)?.parent
-		) {
-			if (at === pid) {
-				total += figures.seconds;
-				break;
-			}
-		}
-	}
-
-	return total;
 }
 
 function sleep(ms: number): void {

@@ -42,6 +42,8 @@ const boundaries = Object.entries(layers).map(([layer, allowed]) => ({
 
 export default tseslint.config(
 	{ignores: ['dist/**', 'node_modules/**', 'media/**', 'eslint.config.js']},
+	// An eslint-disable comment that no longer silences anything is an error, so none goes stale.
+	{linterOptions: {reportUnusedDisableDirectives: 'error'}},
 	js.configs.recommended,
 	...tseslint.configs.recommendedTypeChecked,
 	{

@@ -16,8 +16,7 @@ export function printable(text: string, max = printableMaxLength): string {
 	const head = text.length > max * 4 ? text.slice(0, max * 4) : text;
 	const clean = head
 		.replaceAll(
-			// The control characters are what this removes, so the pattern must name them.
-			// eslint-disable-next-line no-control-regex
+			// eslint-disable-next-line no-control-regex -- the control characters are what this removes
 			/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]+/g,
 			' ',
 		)

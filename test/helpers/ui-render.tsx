@@ -16,7 +16,7 @@ import {
 	waitFor,
 } from './ui-flows.js';
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- CSI sequences, which start with ESC, are what it strips
 const ansi = /\u001B\[[\d;:?]*[ -/]*[@-~]/g;
 
 /** `text` without escape sequences. */

@@ -19,7 +19,7 @@
  * SCALE_PRESSES=5, SCALE_EVENT_SECONDS=10 by default; SCALE_PARTS=empty,sizes,events chooses parts.
  */
 import {spawnSync} from 'node:child_process';
-import {cpus, totalmem} from 'node:os';
+import {cpus, loadavg, totalmem} from 'node:os';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from '../helpers/netns.js';
 import {fillNamespace, timeCommand} from './dump.js';
@@ -305,7 +305,12 @@ try {
 				events.insertRate >= eventRate * 0.95,
 		});
 
-	console.log(`\nScale results (${((Date.now() - started.getTime()) / 60_000).toFixed(0)} min)`);
+	// Other work on the machine moves every figure here: say how busy it was.
+	console.log(
+		`\nScale results (${((Date.now() - started.getTime()) / 60_000).toFixed(0)} min; load average at the end ${loadavg()
+			.map((load) => load.toFixed(1))
+			.join(' ')} on ${cpus().length} cores)`,
+	);
 	printTable();
 } finally {
 	restoreSysctls();

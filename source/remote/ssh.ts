@@ -4,6 +4,8 @@
  * on the terminal (a password or passphrase prompt works, before the TUI takes the screen);
  * every later command runs over it through a control socket in a private temp directory, and
  * costs a round trip instead of a handshake. `close` ends the master and removes the directory.
+ * One idea past 350 lines: one class, as starting, replacing and stopping the master and running
+ * commands over it all share the one connection's state.
  */
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {lstatSync, mkdtempSync, rmSync, watch} from 'node:fs';

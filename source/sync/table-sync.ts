@@ -6,6 +6,8 @@
  * made while nobody listened never sends DESTROY. So the flows on screen are re-read by tuple
  * every tick, and the whole table is re-dumped in the background at a period chosen from what
  * the last dump cost (see refresh-period.ts), or at a fixed `resyncIntervalMs`.
+ * One idea past 350 lines: one class, as dumping, replaying, following, re-reading and
+ * re-dumping all share the one sync's state (the queue of events, the status, the timers).
  */
 import {EventEmitter} from 'node:events';
 import {flowKey} from '../flow/key.js';

@@ -1,130 +1,32 @@
 /**
  * Table layout, without Ink: which columns fit a width, how wide each is, and the order they
  * are dropped or narrowed in when they do not. row-format.ts turns rows into text in these
- * columns; the TUI and the CLI's `--once` output both use them. One idea, a little past the
- * usual length: the column specs and the drop order are only read by the fitting below them.
+ * columns; the TUI and the CLI's `--once` output both use them. The columns themselves (titles,
+ * preferred widths, display order) are in column-specs.ts.
  */
 import {hasPorts} from '../flow/protocols.js';
 import type {FlowRow} from '../model/table.js';
 import type {GroupBy} from '../model/group.js';
 import {endpointText, natTarget} from './flow-cells.js';
+import {
+	flowDisplayOrder,
+	groupDisplayOrder,
+	ipv4EndpointWidth,
+	ipv6EndpointWidth,
+	specs,
+	type Column,
+	type ColumnId,
+	type Spec,
+} from './column-specs.js';
 
-/** Every column a flow or group table can show. */
-export type ColumnId =
-	| 'tag'
-	| 'proto'
-	| 'src'
-	| 'dst'
-	| 'nat'
-	| 'natKind'
-	| 'state'
-	| 'ttl'
-	| 'bytes'
-	| 'rate'
-	| 'packets'
-	| 'age'
-	| 'ctmark'
-	| 'zone'
-	| 'key'
-	| 'count';
-
-/** A column placed on screen: its final width, excluding the one-space separator. */
-export interface Column {
-	readonly id: ColumnId;
-	readonly title: string;
-	readonly width: number;
-	readonly align: 'left' | 'right';
-	/** Sort keys (SortColumn or GroupSortColumn) this column shows the arrow for. */
-	readonly sorts: readonly string[];
-	/** A title for some of those sort keys, saying which part of the cell is sorted. */
-	readonly sortTitles?: Readonly<Record<string, string>>;
-}
-
-interface Spec {
-	readonly id: ColumnId;
-	readonly title: string;
-	readonly align: 'left' | 'right';
-	readonly sorts: readonly string[];
-	readonly sortTitles?: Readonly<Record<string, string>>;
-	/** Fixed width, or the width a flexible column asks for before it grows or shrinks. */
-	readonly pref: number;
-	/** Flexible columns only: how far they shrink and grow. */
-	readonly min?: number;
-	readonly max?: number;
-}
-
-/** The widest IPv4 endpoint, `255.255.255.255:65535`: an address column never goes below it. */
-export const ipv4EndpointWidth = 21;
-
-/** The widest IPv6 endpoint, `[ffff:…:ffff]:65535` with all eight groups written out. */
-export const ipv6EndpointWidth = 47;
+// The layout's callers take the placed column's type from here.
+export type {Column, ColumnId} from './column-specs.js';
 
 /** A narrow State column fits the `shortStates` names. */
 const narrowStateWidth = 6;
 
 /** A narrow TTL column fits `23:59:59`, and days as `4d23h`. */
 const narrowTtlWidth = 8;
-
-const specs: Readonly<Record<ColumnId, Spec>> = {
-	tag: {id: 'tag', title: '', align: 'left', sorts: [], pref: 2},
-	proto: {id: 'proto', title: 'Proto', align: 'left', sorts: ['proto'], pref: 5},
-	src: {
-		id: 'src',
-		title: 'Source',
-		align: 'left',
-		sorts: ['src', 'sport'],
-		sortTitles: {sport: 'Source:port'},
-		pref: ipv4EndpointWidth,
-		max: ipv6EndpointWidth,
-	},
-	dst: {
-		id: 'dst',
-		title: 'Destination',
-		align: 'left',
-		sorts: ['dst', 'dport'],
-		sortTitles: {dport: 'Destination:port'},
-		pref: ipv4EndpointWidth,
-		max: ipv6EndpointWidth,
-	},
-	nat: {
-		id: 'nat',
-		title: 'NAT',
-		align: 'left',
-		sorts: ['nat'],
-		pref: ipv4EndpointWidth + 2,
-		max: ipv6EndpointWidth + 2,
-	},
-	natKind: {id: 'natKind', title: 'N', align: 'left', sorts: ['nat'], pref: 1},
-	state: {id: 'state', title: 'State', align: 'left', sorts: ['state'], pref: 11},
-	ttl: {id: 'ttl', title: 'TTL', align: 'right', sorts: ['ttl'], pref: 10},
-	bytes: {id: 'bytes', title: 'Bytes', align: 'right', sorts: ['bytes'], pref: 6},
-	rate: {id: 'rate', title: 'Rate', align: 'right', sorts: ['rate'], pref: 8},
-	packets: {id: 'packets', title: 'Pkts', align: 'right', sorts: ['packets'], pref: 6},
-	age: {id: 'age', title: 'Age', align: 'right', sorts: ['age'], pref: 10},
-	ctmark: {id: 'ctmark', title: 'Mark', align: 'right', sorts: ['mark'], pref: 10},
-	zone: {id: 'zone', title: 'Zone', align: 'right', sorts: ['zone'], pref: 5},
-	key: {id: 'key', title: 'Group', align: 'left', sorts: ['key'], pref: 24, min: 12, max: 47},
-	count: {id: 'count', title: 'Flows', align: 'right', sorts: ['count'], pref: 7},
-};
-
-const flowDisplayOrder: readonly ColumnId[] = [
-	'tag',
-	'proto',
-	'src',
-	'dst',
-	'nat',
-	'natKind',
-	'state',
-	'ttl',
-	'bytes',
-	'rate',
-	'packets',
-	'age',
-	'ctmark',
-	'zone',
-];
-
-const groupDisplayOrder: readonly ColumnId[] = ['key', 'count', 'bytes', 'rate', 'packets'];
 
 /** What to show besides the columns every width gets. */
 export interface ColumnOptions {

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {
-	chooseColumns,
-	chooseGroupColumns,
-	ipv4EndpointWidth,
-	type Column,
-} from '../../source/view/column-layout.js';
+import {chooseColumns, chooseGroupColumns, type Column} from '../../source/view/column-layout.js';
+import {ipv4EndpointWidth} from '../../source/view/column-specs.js';
 
 function ids(columns: readonly Column[]): string {
 	return columns.map((c) => c.id).join(' ');

@@ -4,7 +4,7 @@
  * screen with its colours, and the SGR escapes become SVG text spans.
  *   npm run build && node --import tsx test/helpers/make-screenshot.ts
  */
-import {spawnSync, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {TestNamespace} from './netns.js';
@@ -158,24 +158,7 @@ async function main(): Promise<void> {
 	let tmux: Tmux | undefined;
 	const children: ChildProcess[] = [];
 	try {
-		spawnSync('ip', [
-			'-n',
-			ns.name,
-			'link',
-			'add',
-			'va',
-			'type',
-			'veth',
-			'peer',
-			'name',
-			'vb',
-			'netns',
-			peer.name,
-		]);
-		ns.run('ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'va']);
-		ns.run('ip', ['link', 'set', 'va', 'up']);
-		peer.run('ip', ['addr', 'add', '10.77.0.2/24', 'dev', 'vb']);
-		peer.run('ip', ['link', 'set', 'vb', 'up']);
+		ns.vethTo(peer);
 		populateVariety(ns);
 		children.push(
 			peer.spawn(process.execPath, ['--import', 'tsx', traffic, 'server', '10.77.0.2', '90'], {

@@ -111,6 +111,18 @@ export class TestNamespace {
 		return {status: result.status, stdout: result.stdout, stderr: result.stderr};
 	}
 
+	/**
+	 * Links this namespace to `peer` by a veth pair, both ends up: `va` here as 10.77.0.1/24,
+	 * `vb` there as 10.77.0.2/24, so traffic between them crosses a real interface.
+	 */
+	vethTo(peer: TestNamespace): void {
+		this.run('ip', ['link', 'add', 'va', 'type', 'veth', 'peer', 'name', 'vb', 'netns', peer.name]);
+		this.run('ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'va']);
+		this.run('ip', ['link', 'set', 'va', 'up']);
+		peer.run('ip', ['addr', 'add', '10.77.0.2/24', 'dev', 'vb']);
+		peer.run('ip', ['link', 'set', 'vb', 'up']);
+	}
+
 	/** Deletes the namespace (idempotent). */
 	remove(): void {
 		if (this.removed) return;

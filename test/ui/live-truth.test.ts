@@ -6,7 +6,7 @@
  * the screen says is compared with `conntrack -L` read at the same moment.
  */
 import assert from 'node:assert/strict';
-import {execFileSync, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {join} from 'node:path';
 import {after, before, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
@@ -62,24 +62,7 @@ function kernelBytes(): Map<number, number> {
 before(() => {
 	local = TestNamespace.create('live');
 	peer = TestNamespace.create('peer');
-	execFileSync('ip', [
-		'-n',
-		local.name,
-		'link',
-		'add',
-		'va',
-		'type',
-		'veth',
-		'peer',
-		'name',
-		'vb',
-		'netns',
-		peer.name,
-	]);
-	local.run('ip', ['addr', 'add', '10.77.0.1/24', 'dev', 'va']);
-	local.run('ip', ['link', 'set', 'va', 'up']);
-	peer.run('ip', ['addr', 'add', '10.77.0.2/24', 'dev', 'vb']);
-	peer.run('ip', ['link', 'set', 'vb', 'up']);
+	local.vethTo(peer);
 	// A short stream timeout: without the re-read, the UDP row would run down to 0:00 in 10 s.
 	local.sysctl('net.netfilter.nf_conntrack_udp_timeout_stream', 10);
 });

@@ -5,8 +5,9 @@
  * their keys (once-sorted.ts), a group-by only its groups (once-groups.ts). No React, no
  * FlowTable.
  */
-import {flowToJson} from '../flow/json.js';
+import {flowJsonText, flowToJson} from '../flow/json.js';
 import type {FlowSource} from '../flow/source.js';
+import {CompactFlows} from '../flow/compact-flows.js';
 import type {Flow} from '../flow/types.js';
 import type {Filter} from '../model/filter.js';
 import type {GroupBy} from '../model/group.js';
@@ -75,18 +76,6 @@ export async function onceKeeps(
 		filter.test(eventSubject({type: 'new', flow, time: now}), now);
 }
 
-/**
- * The text table's columns for `rows` (the flows printed, or the first of them), as the TUI
- * would choose them: counters when a row has them, address columns as wide as the widest.
- */
-export function onceColumns(rows: readonly FlowRow[], width: number): Column[] {
-	return chooseColumns(width, {
-		counters: rows.some((row) => row.flow.counters !== undefined),
-		tags: false,
-		endpoints: widestEndpoint(rows),
-	});
-}
-
 /** Prints flows as they come, in one of the three formats. */
 export interface FlowPrinter {
 	add(flow: Flow, now: number): void;
@@ -110,7 +99,7 @@ export function flowPrinter(
 				// The array's punctuation goes where today's output has it: `[` before the first
 				// flow, `,` after each but the last, `]` after the last; one flow a line.
 				out.add(previous === undefined ? '[' : previous + ',\n');
-				previous = JSON.stringify(flowToJson(flow));
+				previous = flowJsonText(flow);
 			},
 			end() {
 				out.add(previous === undefined ? '[]\n' : previous + ']\n');
@@ -128,31 +117,40 @@ export function flowPrinter(
 		};
 	}
 
-	let waiting: FlowRow[] | undefined = [];
+	// The flows the columns wait for are kept compactly (10k flow objects held ~20 MB), with
+	// what the columns need of them measured as they come: as the TUI would choose, counters
+	// when a row has them, address columns as wide as the widest endpoint.
+	let waiting: CompactFlows | undefined = new CompactFlows();
+	let counters = false;
+	let endpoints = 0;
 	let columns: Column[] = [];
-	const start = (rows: readonly FlowRow[]) => {
-		columns = onceColumns(rows, width);
+	let waitedAt = 0;
+	const start = () => {
+		columns = chooseColumns(width, {counters, tags: false, endpoints});
 		out.add(formatHeaderLine(columns, width, sort).trimEnd() + '\n');
-		for (const row of rows) out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+		for (let i = 0; i < (waiting?.length ?? 0); i++) {
+			const row = onceRow(waiting!.get(i), waitedAt);
+			out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+		}
+
+		waiting = undefined;
 	};
 
 	return {
 		add(flow, now) {
-			const row = onceRow(flow, now);
 			if (waiting === undefined) {
-				out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+				out.add(formatFlowRow(onceRow(flow, now), columns, width).trimEnd() + '\n');
 				return;
 			}
 
-			waiting.push(row);
-			if (waiting.length >= textLookahead) {
-				start(waiting);
-				waiting = undefined;
-			}
+			waitedAt = now;
+			waiting.add(flow);
+			counters ||= flow.counters !== undefined;
+			endpoints = Math.max(endpoints, widestEndpoint([onceRow(flow, now)]));
+			if (waiting.length >= textLookahead) start();
 		},
 		end() {
-			if (waiting !== undefined) start(waiting);
-			waiting = undefined;
+			if (waiting !== undefined) start();
 		},
 	};
 }

@@ -12,7 +12,7 @@
 import {writeSync} from 'node:fs';
 
 /** What a chunk grows to before it is written: large writes, few system calls. */
-const chunkChars = 256 * 1024;
+const chunkBytes = 256 * 1024;
 
 /** Thrown when the reader went away (`| head`): the caller ends quietly with exit code 0. */
 export class ClosedOutput extends Error {
@@ -23,23 +23,40 @@ export class ClosedOutput extends Error {
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-/** Lines to fd 1 (or another descriptor) in large blocking writes. */
+/**
+ * Lines to fd 1 (or another descriptor) in large blocking writes. Each piece is encoded into
+ * one reused buffer as it comes: gathering a chunk as one string and encoding that at the end
+ * cost 17% of `--once --json` (V8 flattens the long chain of joined strings first).
+ */
 export class ChunkWriter {
-	private chunk = '';
+	private readonly buffer = Buffer.allocUnsafe(chunkBytes);
+	private used = 0;
 
 	constructor(private readonly fd = 1) {}
 
 	/** Adds text; writes once the chunk is large. Throws ClosedOutput when the reader left. */
 	add(text: string): void {
-		this.chunk += text;
-		if (this.chunk.length >= chunkChars) this.flush();
+		// UTF-8 takes at most 3 bytes per UTF-16 unit.
+		if (this.used + text.length * 3 > chunkBytes) {
+			this.flush();
+			if (text.length * 3 > chunkBytes) {
+				this.writeAll(Buffer.from(text, 'utf8'));
+				return;
+			}
+		}
+
+		this.used += this.buffer.write(text, this.used, 'utf8');
 	}
 
 	/** Writes what is gathered. Throws ClosedOutput when the reader left. */
 	flush(): void {
-		if (this.chunk === '') return;
-		const bytes = Buffer.from(this.chunk, 'utf8');
-		this.chunk = '';
+		if (this.used === 0) return;
+		const used = this.used;
+		this.used = 0;
+		this.writeAll(this.buffer.subarray(0, used));
+	}
+
+	private writeAll(bytes: Buffer): void {
 		let at = 0;
 		while (at < bytes.length) {
 			try {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {eventToJson, flowToJson} from '../../source/flow/json.js';
-import {makeFlow} from '../helpers/synthetic-flows.js';
+import {eventToJson, flowJsonText, flowToJson} from '../../source/flow/json.js';
+import {makeFlow, syntheticFlows} from '../helpers/synthetic-flows.js';
 
 describe('flowToJson', () => {
 	test('writes a port flow with every documented key, ports and no ICMP fields', () => {
@@ -70,4 +70,36 @@ test('eventToJson stamps the event with its type and ISO time around the flow', 
 		time: '2026-01-01T12:00:00.000Z',
 		flow: flowToJson(flow),
 	});
+});
+
+test('flowJsonText writes exactly JSON.stringify(flowToJson(flow)), odd fields included', () => {
+	const base = makeFlow({});
+	const flows = [
+		...syntheticFlows(5000, 11),
+		makeFlow({proto: 'icmpv6', sport: 5}),
+		makeFlow({proto: 'gre'}),
+		{
+			...base,
+			status: undefined,
+			state: undefined,
+			timeout: undefined,
+			mark: undefined,
+			use: undefined,
+			nat: undefined,
+			counters: undefined,
+		},
+		{
+			...base,
+			state: null,
+			helper: 'f"t\\p ü',
+			labels: [1, 64],
+			start: 1_764_000_000_123.456,
+			proto: 'unknown',
+		},
+		{
+			...base,
+			counters: {original: {packets: 2 ** 53 + 2, bytes: 1e21}, reply: {packets: 0, bytes: 0}},
+		},
+	];
+	for (const flow of flows) assert.equal(flowJsonText(flow), JSON.stringify(flowToJson(flow)));
 });

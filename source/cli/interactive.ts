@@ -30,8 +30,9 @@ const heldSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const finishDeletesMs = 10_000;
 
 /**
- * Reads the table once (so a permission or kernel problem is reported before the screen is
- * taken), then runs the TUI until the user quits. Resolves with the exit code.
+ * Starts reading the table and waits for its first flows (so a permission or kernel problem
+ * is reported before the screen is taken), then runs the TUI until the user quits, the rest
+ * of a big table streaming in under it. Resolves with the exit code.
  */
 export async function startInteractive(
 	client: FlowSource,
@@ -53,12 +54,16 @@ export async function startInteractive(
 		statsIntervalMs: options.intervalMs,
 		family: options.family,
 	});
+	const started = sync.start();
 	try {
-		await sync.start();
+		await Promise.race([started, sync.firstFlows]);
 	} catch (error) {
 		sync.stop();
 		throw error;
 	}
+
+	// A failure after the first flows is in the sync's status, which the header shows.
+	started.catch(() => undefined);
 
 	const deleteLogPath = options.deleteLog ?? defaultDeleteLogPath();
 	const deleter = makeDeleter(async (flow) => sync.delete(flow), deleteLogPath, now, {

@@ -48,6 +48,12 @@ export class TableRows {
 	private readonly timeConstantMs: number;
 	private hasBaseline = false;
 	private generation = 0;
+	/** What the snapshot under way has done so far. */
+	private snapshot: {added: number; updated: number; closed: number} = {
+		added: 0,
+		updated: 0,
+		closed: 0,
+	};
 
 	/** Rows tuned by `options`; `onRemove` hears of each slot just before it is freed. */
 	constructor(
@@ -62,8 +68,6 @@ export class TableRows {
 
 	/** `FlowTable.applySnapshot`: merges a full dump, closes live flows it lacks. */
 	applySnapshot(flows: Iterable<Flow>, now: number): SnapshotResult {
-		const generation = ++this.generation;
-		const markNew = this.hasBaseline;
 		const {store} = this;
 		// The first dump says how many rows there will be: size for them plus an eighth for
 		// churn, rather than doubling past them (1.31x at 100k flows, ~60 B a flow of arrays).
@@ -71,26 +75,39 @@ export class TableRows {
 			store.grow(Math.ceil(flows.length * 1.125));
 		}
 
-		let added = 0;
-		let updated = 0;
-		let closed = 0;
-		for (const flow of flows) {
-			const existing = this.index.find(flow);
-			if (existing !== -1) {
-				if (!store.isClosed(existing)) {
-					this.update(existing, flow, now);
-					store.generation[existing] = generation;
-					updated++;
-				}
+		this.startSnapshot();
+		for (const flow of flows) this.addToSnapshot(flow, now);
+		return this.endSnapshot(now);
+	}
 
-				continue;
+	/** `FlowTable.startSnapshot`: a dump begins; its flows come one by one. */
+	startSnapshot(): void {
+		this.generation++;
+		this.snapshot = {added: 0, updated: 0, closed: 0};
+	}
+
+	/** `FlowTable.addToSnapshot`: one flow of the dump under way, merged at `now`. */
+	addToSnapshot(flow: Flow, now: number): void {
+		const {store, generation, snapshot} = this;
+		const existing = this.index.find(flow);
+		if (existing !== -1) {
+			if (!store.isClosed(existing)) {
+				this.update(existing, flow, now);
+				store.generation[existing] = generation;
+				snapshot.updated++;
 			}
 
-			const slot = this.add(flow, now, markNew);
-			this.store.generation[slot] = generation;
-			added++;
+			return;
 		}
 
+		const slot = this.add(flow, now, this.hasBaseline);
+		store.generation[slot] = generation;
+		snapshot.added++;
+	}
+
+	/** `FlowTable.endSnapshot`: the dump is complete: live flows it lacked close at `now`. */
+	endSnapshot(now: number): SnapshotResult {
+		const {store, generation, snapshot} = this;
 		for (let slot = 0; slot < store.length; slot++) {
 			if (
 				store.flows[slot] !== undefined &&
@@ -98,12 +115,12 @@ export class TableRows {
 				store.generation[slot] !== generation
 			) {
 				this.close(slot, now);
-				closed++;
+				snapshot.closed++;
 			}
 		}
 
 		this.hasBaseline = true;
-		return {added, updated, closed};
+		return {...snapshot};
 	}
 
 	/** `FlowTable.applyEvent`: one new, update or destroy; whether the table changed. */

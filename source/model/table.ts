@@ -104,6 +104,26 @@ export class FlowTable {
 	}
 
 	/**
+	 * `applySnapshot` one flow at a time, for a dump still under way: `startSnapshot`, then
+	 * `addToSnapshot` as each flow arrives (the table shows them at once, and no array of the
+	 * whole dump is held), then `endSnapshot` once it is complete, which closes the live flows
+	 * it lacked. A dump that fails midway is simply never ended: what it merged stays.
+	 */
+	startSnapshot(): void {
+		this.rows.startSnapshot();
+	}
+
+	/** One flow of the snapshot under way, merged at `now` (see `startSnapshot`). */
+	addToSnapshot(flow: Flow, now: number): void {
+		this.rows.addToSnapshot(flow, now);
+	}
+
+	/** Ends the snapshot under way at `now` (see `startSnapshot`). */
+	endSnapshot(now: number): SnapshotResult {
+		return this.rows.endSnapshot(now);
+	}
+
+	/**
 	 * Applies one event at `now` (the event's own `time` is not read). `new` adds a flow marked
 	 * new (or merges into a live one; a tombstone with the same key is replaced). `update`
 	 * merges only the fields the event carries into the stored flow, and adds an unknown flow

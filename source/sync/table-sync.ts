@@ -20,6 +20,14 @@ export interface SyncTarget {
 	applySnapshot(flows: Iterable<Flow>, now: number): void;
 	applyEvent(event: FlowEvent, now: number): void;
 	applyReread(flows: readonly Flow[], results: readonly RereadResult[], now: number): void;
+	/**
+	 * Optional: a snapshot taken in as the dump streams (the model's table has it), so the
+	 * first screen shows before a big dump ends and no array of the whole dump is held. Without
+	 * it, or when events were lost (see runDump), the dump is collected and `applySnapshot`ed.
+	 */
+	startSnapshot?(): void;
+	addToSnapshot?(flow: Flow, now: number): void;
+	endSnapshot?(now: number): void;
 }
 
 /** What the header shows about the sync itself. */
@@ -48,6 +56,8 @@ export interface SyncStatus {
 	readonly lastDump?: number;
 	/** Messages skipped as malformed in the last dump. */
 	readonly skipped: number;
+	/** The first dump is still streaming in: the table is not complete yet. */
+	readonly reading?: boolean;
 }
 
 /** Options for TableSync. */
@@ -104,6 +114,16 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	private stopped = false;
 	/** The first dump carried stats: they come with every dump, not from a poll. */
 	private statsFromDumps = false;
+	private sawFirstFlows: (() => void) | undefined;
+
+	/**
+	 * Resolves once the first dump (see `start`) has streamed its first flows into the target,
+	 * or has completed: a caller may show the table from then on. A dump that fails before
+	 * that leaves it pending and rejects `start`.
+	 */
+	readonly firstFlows = new Promise<void>((resolve) => {
+		this.sawFirstFlows = resolve;
+	});
 
 	constructor(private readonly options: TableSyncOptions) {
 		super();
@@ -130,9 +150,19 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		return this.statusValue;
 	}
 
-	/** The first dump; rejects (with a KernelError) when the table cannot be read at all. */
+	/**
+	 * The first dump; rejects (with a KernelError) when the table cannot be read at all. A
+	 * streaming target shows its flows as they come (see `firstFlows`).
+	 */
 	async start(): Promise<void> {
-		await this.runDump(undefined);
+		this.setStatus({reading: true});
+		try {
+			await this.runDump(undefined);
+		} finally {
+			this.setStatus({reading: false});
+		}
+
+		this.sawFirstFlows?.();
 		const {statsIntervalMs = 1000, rereadIntervalMs = 1000} = this.options;
 		if (rereadIntervalMs > 0 && this.options.source.reread) {
 			this.timers.push(setInterval(() => void this.reread(), rereadIntervalMs));
@@ -244,8 +274,15 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 	private async runDump(reason: string | undefined, afterLoss = false): Promise<void> {
 		const run = async (): Promise<void> => {
 			const cpu = process.cpuUsage();
+			const {target} = this.options;
 			try {
-				let {flows, queued, skipped, sourceCostMs, stats} = await this.dumpOnce();
+				// After a loss the dump is held whole until it is checked (below); otherwise a
+				// streaming target takes each flow as it comes.
+				const stream = afterLoss ? undefined : streamingTarget(target);
+				let {flows, queued, skipped, sourceCostMs, stats} = await this.dumpOnce(
+					stream,
+					reason === undefined,
+				);
 				// After a loss, events still queued in the socket from before the overflow arrive
 				// while the dump runs: a NEW or UPDATE for a flow the dump no longer has may be such
 				// a stale event (its DESTROY was the one lost) or a flow born after its hash bucket
@@ -254,8 +291,9 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 				if (afterLoss && hasEventsForAbsentFlows(flows, queued))
 					({flows, queued, skipped, sourceCostMs, stats} = await this.dumpOnce());
 				const now = this.options.now();
-				this.options.target.applySnapshot(flows, now);
-				for (const event of queued) this.options.target.applyEvent(event, event.time);
+				if (stream) stream.endSnapshot(now);
+				else target.applySnapshot(flows, now);
+				for (const event of queued) target.applyEvent(event, event.time);
 				const spent = process.cpuUsage(cpu);
 				const costMs = sourceCostMs ?? (spent.user + spent.system) / 1000;
 				const counted = reason !== undefined && reason !== refreshReason;
@@ -312,8 +350,15 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.refreshTimer.unref();
 	}
 
-	/** One dump, with the events that arrived while it ran (queued, not applied). */
-	private async dumpOnce(): Promise<{
+	/**
+	 * One dump, with the events that arrived while it ran (queued, not applied). With `stream`
+	 * its flows go into the target's snapshot as they come (`flows` stays empty); with `show`
+	 * (the first dump) the screen is asked to redraw as they do, a few times a second.
+	 */
+	private async dumpOnce(
+		stream?: StreamingTarget,
+		show = false,
+	): Promise<{
 		flows: Flow[];
 		queued: FlowEvent[];
 		skipped: number;
@@ -323,9 +368,28 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.queued = [];
 		const flows: Flow[] = [];
 		const family = this.options.family;
+		stream?.startSnapshot();
+		let seen = 0;
+		let now = this.options.now();
+		let shownAt = performance.now();
 		try {
 			const summary = await this.options.source.dump((flow) => {
-				if (!family || flow.family === family) flows.push(flow);
+				if (family && flow.family !== family) return;
+				if (!stream) {
+					flows.push(flow);
+					return;
+				}
+
+				// One clock read per 256 flows: a dump of 1M flows takes seconds, not one instant.
+				if ((++seen & 255) === 0) now = this.options.now();
+				stream.addToSnapshot(flow, now);
+				if (show && (seen === 1 || (seen & 4095) === 0)) {
+					if (seen === 1) this.sawFirstFlows?.();
+					if (seen === 1 || performance.now() - shownAt >= progressFrameMs) {
+						shownAt = performance.now();
+						this.markChanged();
+					}
+				}
 			});
 			return {
 				flows,
@@ -372,6 +436,29 @@ export class TableSync extends EventEmitter<TableSyncEvents> {
 		this.emit('status', this.statusValue);
 	}
 }
+
+/** A SyncTarget that takes snapshots as they stream. */
+type StreamingTarget = Required<
+	Pick<SyncTarget, 'startSnapshot' | 'addToSnapshot' | 'endSnapshot'>
+>;
+
+function streamingTarget(target: SyncTarget): StreamingTarget | undefined {
+	if (!target.startSnapshot || !target.addToSnapshot || !target.endSnapshot) return undefined;
+	return {
+		startSnapshot: () => {
+			target.startSnapshot?.();
+		},
+		addToSnapshot: (flow, now) => {
+			target.addToSnapshot?.(flow, now);
+		},
+		endSnapshot: (now) => {
+			target.endSnapshot?.(now);
+		},
+	};
+}
+
+/** How often the screen is redrawn while the first dump streams in, ms. */
+const progressFrameMs = 500;
 
 /** How soon flows about to expire are read again (see `reread`). */
 const endingRereadMs = 250;

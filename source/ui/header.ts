@@ -167,6 +167,7 @@ function resyncItem(sync: SyncState, now: number): Item | undefined {
  */
 function syncNote(sync: SyncState, now: number): Item {
 	const parts: string[] = [];
+	if (sync.reading) parts.push('reading the table');
 	if (sync.lastDump !== undefined) {
 		const age = `counters ${shortDuration((now - sync.lastDump) / 1000)} old`;
 		const every = sync.refreshEveryMs;

@@ -90,6 +90,8 @@ export interface SyncState {
 	readonly eventsDown: boolean;
 	/** Messages skipped as malformed in the last dump. */
 	readonly skipped: number;
+	/** The first dump is still streaming in. */
+	readonly reading?: boolean;
 }
 
 /** The sync as the TUI drives it: TableSync satisfies it. */

@@ -60,6 +60,22 @@ describe('snapshots', () => {
 		assert.equal(table.closed, 1);
 	});
 
+	test('stream in flow by flow: rows show before the end, which closes what the dump lacked', () => {
+		const table = new FlowTable();
+		const a = makeFlow({id: 1, sport: 1});
+		const b = makeFlow({id: 2, sport: 2});
+		table.applySnapshot([a, b], t0);
+		table.startSnapshot();
+		table.addToSnapshot({...a, state: 'TIME_WAIT'}, t0 + 1000);
+		const c = makeFlow({id: 3, sport: 3});
+		table.addToSnapshot(c, t0 + 1000);
+		assert.equal(row(table, c, t0 + 1000).isNew, true);
+		assert.equal(row(table, b, t0 + 1000).closed, false, 'not closed before the dump ends');
+		assert.deepEqual(table.endSnapshot(t0 + 1000), {added: 1, updated: 1, closed: 1});
+		assert.equal(row(table, a, t0 + 1000).flow.state, 'TIME_WAIT');
+		assert.equal(row(table, b, t0 + 1000).closed, true);
+	});
+
 	test('keep the history of surviving flows: first seen and rates', () => {
 		const table = new FlowTable();
 		const flow = makeFlow({packets: [10, 10], bytes: [1000, 1000]});

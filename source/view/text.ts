@@ -67,8 +67,15 @@ export function shortenMiddle(text: string, width: number): string {
 
 /** `text` padded with spaces to exactly `width` columns (cut at the end if wider). */
 export function padCell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	const fitted = truncateEnd(text, width);
-	const gap = width - textWidth(fitted);
+	// Measured once when it fits (most cells): --once pads a million rows' cells.
+	let fitted = text;
+	let used = textWidth(text);
+	if (used > width) {
+		fitted = truncateEnd(text, width);
+		used = textWidth(fitted);
+	}
+
+	const gap = width - used;
 	if (gap <= 0) return fitted;
 	return align === 'left' ? fitted + ' '.repeat(gap) : ' '.repeat(gap) + fitted;
 }

@@ -293,7 +293,7 @@ try {
 	if (events?.endedEarly) console.log(`  conntop --events ended by itself: ${events.endedEarly}`);
 	if (events)
 		check({
-			what: `\`--events --json\`, ${count(events.inserted)} inserts over ${events.insertSeconds.toFixed(1)} s (${count(Math.round(events.insertRate))}/s); CPU of all processes ${events.cpuPercent.toFixed(0)}% of a core`,
+			what: `\`--events --json\`, ${count(events.inserted)} inserts over ${events.insertSeconds.toFixed(1)} s (${count(Math.round(events.insertRate))}/s); CPU of all processes ${events.endedEarly === undefined ? `${events.cpuPercent.toFixed(0)}% of a core` : 'not known (conntop ended by itself)'}`,
 			flows: '',
 			conntop: `${count(events.received)} NEW printed, ${events.lost} lost reports`,
 			reference: '',

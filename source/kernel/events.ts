@@ -51,6 +51,7 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 	private failedForGood = false;
 	/** A restart's reason, reported as a resync when the new child is subscribed. */
 	private resyncWhenReady: string | undefined;
+	private restartTimer: NodeJS.Timeout | undefined;
 	private readonly now: () => number;
 
 	/** Starts the child process and subscribes; listen for `ready`, `event`, `resync`, `error`. */
@@ -63,6 +64,7 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 	/** Ends the subscription and the child process. */
 	stop(): void {
 		this.stopped = true;
+		if (this.restartTimer) clearTimeout(this.restartTimer);
 		const child = this.child;
 		this.child = undefined;
 		if (child && child.exitCode === null) {
@@ -124,9 +126,13 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 		// Resync only once the new child is subscribed: a dump taken before that would miss
 		// whatever changed in between, with no event to tell.
 		this.resyncWhenReady = reason;
-		setTimeout(() => {
+		// Kept referenced: between the old child's exit and the new one's start this timer may be
+		// all that keeps `--events` alive, and an unreferenced one let the process end, exit 0,
+		// in the middle of a stream. stop() clears it.
+		this.restartTimer = setTimeout(() => {
+			this.restartTimer = undefined;
 			if (!this.stopped) this.spawnChild();
-		}, 50).unref();
+		}, 50);
 	}
 
 	private onData(chunk: Buffer): void {

@@ -7,7 +7,7 @@ import {hostname} from 'node:os';
 import {isatty} from 'node:tty';
 import {SourceError} from './flow/source-error.js';
 import {KernelError} from './kernel/kernel-error.js';
-import {parseFilter, type Filter} from './model/filter.js';
+import type {Filter} from './model/filter.js';
 import {groupBys, groupSortColumns, type GroupBy} from './model/group.js';
 import {isGroupSortColumn, isSortColumn, type SortChoice} from './model/sort-choice.js';
 import {sortColumns} from './model/sort-columns.js';
@@ -184,6 +184,8 @@ if (flags.ssh !== undefined) {
 
 let filter: Filter | undefined;
 if (flags.filter !== undefined && flags.filter.trim() !== '') {
+	// The filter language loads only for a filter.
+	const {parseFilter} = await import('./model/filter.js');
 	const parsed = parseFilter(flags.filter);
 	if (!parsed.ok) usageError(describeFilterError(flags.filter, parsed.error));
 	filter = parsed.filter;

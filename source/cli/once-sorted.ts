@@ -173,7 +173,7 @@ export async function printSorted(
 	}
 
 	radixSort(order, n, varying(keys.chunks, n), scratch, flip);
-	const printer = flowPrinter(out, options.format, options.width, {
+	const printer = await flowPrinter(out, options.format, options.width, {
 		column,
 		reverse: options.reverse,
 	});

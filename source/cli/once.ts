@@ -7,14 +7,11 @@
  */
 import {flowJsonText, flowToJson} from '../flow/json.js';
 import type {FlowSource} from '../flow/source.js';
-import {CompactFlows} from '../flow/compact-flows.js';
 import type {Flow} from '../flow/types.js';
 import type {Filter} from '../model/filter.js';
 import type {GroupBy} from '../model/group.js';
 import type {SortChoice} from '../model/sort-choice.js';
-import type {FlowRow} from '../model/view-types.js';
-import {chooseColumns, widestEndpoint, type Column} from '../view/column-layout.js';
-import {formatFlowRow, formatHeaderLine, type SortMark} from '../view/row-format.js';
+import type {SortMark} from '../view/row-format.js';
 import {csvHeader, csvRow} from './csv.js';
 import {ChunkWriter, ClosedOutput} from './stdout-writer.js';
 
@@ -36,28 +33,6 @@ export interface OnceOptions {
 	/** Width of the text table. */
 	readonly width: number;
 	readonly color: boolean;
-}
-
-/**
- * How many flows streamed text looks at before it fixes its columns. A table this small
- * prints exactly as if the whole table had been measured; past it, the columns are those
- * these flows asked for, and a later, wider IPv6 endpoint loses its middle (`fd00:…:1`).
- */
-export const textLookahead = 10_000;
-
-/** The row of a flow read once at `now`: TTL as read, age from its start, no rate yet. */
-export function onceRow(flow: Flow, now: number): FlowRow {
-	return {
-		key: '',
-		flow,
-		ttl: flow.timeout === undefined ? Number.POSITIVE_INFINITY : flow.timeout,
-		age: flow.start === undefined ? 0 : Math.max(0, now - flow.start) / 1000,
-		rates: {originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0},
-		bytesPerSecond: 0,
-		packetsPerSecond: 0,
-		closed: false,
-		isNew: false,
-	};
 }
 
 /**
@@ -83,15 +58,15 @@ export interface FlowPrinter {
 }
 
 /**
- * A printer of `format` into `out`. Text fixes its columns after `textLookahead` rows (or at
- * the end); `sort` only marks the header.
+ * A printer of `format` into `out`; `sort` only marks the text's title line. The text printer
+ * (once-text.ts) and the view it draws with load only for text.
  */
-export function flowPrinter(
+export async function flowPrinter(
 	out: ChunkWriter,
 	format: OnceFormat,
 	width: number,
 	sort?: SortMark,
-): FlowPrinter {
+): Promise<FlowPrinter> {
 	if (format === 'json') {
 		let previous: string | undefined;
 		return {
@@ -117,42 +92,8 @@ export function flowPrinter(
 		};
 	}
 
-	// The flows the columns wait for are kept compactly (10k flow objects held ~20 MB), with
-	// what the columns need of them measured as they come: as the TUI would choose, counters
-	// when a row has them, address columns as wide as the widest endpoint.
-	let waiting: CompactFlows | undefined = new CompactFlows();
-	let counters = false;
-	let endpoints = 0;
-	let columns: Column[] = [];
-	let waitedAt = 0;
-	const start = () => {
-		columns = chooseColumns(width, {counters, tags: false, endpoints});
-		out.add(formatHeaderLine(columns, width, sort).trimEnd() + '\n');
-		for (let i = 0; i < (waiting?.length ?? 0); i++) {
-			const row = onceRow(waiting!.get(i), waitedAt);
-			out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
-		}
-
-		waiting = undefined;
-	};
-
-	return {
-		add(flow, now) {
-			if (waiting === undefined) {
-				out.add(formatFlowRow(onceRow(flow, now), columns, width).trimEnd() + '\n');
-				return;
-			}
-
-			waitedAt = now;
-			waiting.add(flow);
-			counters ||= flow.counters !== undefined;
-			endpoints = Math.max(endpoints, widestEndpoint([onceRow(flow, now)]));
-			if (waiting.length >= textLookahead) start();
-		},
-		end() {
-			if (waiting !== undefined) start();
-		},
-	};
+	const {textPrinter} = await import('./once-text.js');
+	return textPrinter(out, width, sort);
 }
 
 /**
@@ -173,7 +114,7 @@ export async function runOnce(
 			await printSorted(client, options, out);
 		} else {
 			const keeps = await onceKeeps(options);
-			const printer = flowPrinter(out, options.format, options.width);
+			const printer = await flowPrinter(out, options.format, options.width);
 			const now = Date.now();
 			await client.dump((flow) => {
 				if (!keeps(flow, now)) return;

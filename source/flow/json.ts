@@ -111,6 +111,19 @@ function jsonNumber(value: number): string {
 	return Number.isFinite(value) ? String(value) : 'null';
 }
 
+/** The status words of each status value seen, as JSON array items: a table has a handful. */
+const flagsTexts = new Map<number, string>();
+
+function flagsText(status: number): string {
+	let text = flagsTexts.get(status);
+	if (text === undefined) {
+		text = statusFlags(status).map(jsonString).join(',');
+		if (flagsTexts.size < 4096) flagsTexts.set(status, text);
+	}
+
+	return text;
+}
+
 function tupleText(tuple: Tuple, icmp: boolean, ports: boolean): string {
 	const head = `{"src":"${formatAddress(tuple.src)}","dst":"${formatAddress(tuple.dst)}"`;
 	if (icmp)
@@ -131,14 +144,13 @@ export function flowJsonText(flow: Flow): string {
 	const counters = c
 		? `{"original":{"packets":${jsonNumber(c.original.packets)},"bytes":${jsonNumber(c.original.bytes)}},"reply":{"packets":${jsonNumber(c.reply.packets)},"bytes":${jsonNumber(c.reply.bytes)}}}`
 		: 'null';
-	const flags = flow.status === undefined ? [] : statusFlags(flow.status);
 	return (
 		`{"id":${jsonNumber(flow.id)},"family":"${flow.family}","proto":${jsonString(flow.proto)},` +
 		`"protonum":${jsonNumber(flow.protonum)},` +
 		`"state":${flow.state === undefined || flow.state === null ? 'null' : jsonString(flow.state)},` +
 		`"timeout":${flow.timeout === undefined ? 'null' : jsonNumber(flow.timeout)},` +
 		`"original":${tupleText(flow.original, icmp, ports)},"reply":${tupleText(flow.reply, icmp, ports)},` +
-		`"flags":[${flags.map(jsonString).join(',')}],` +
+		`"flags":[${flow.status === undefined ? '' : flagsText(flow.status)}],` +
 		`"nat":${flow.nat === undefined || flow.nat === null ? 'null' : `"${flow.nat}"`},` +
 		`"mark":${jsonNumber(flow.mark ?? 0)},"zone":${jsonNumber(flow.zone)},"use":${jsonNumber(flow.use ?? 0)},` +
 		`"counters":${counters},` +

@@ -1,0 +1,74 @@
+/**
+ * `--once` as text: rows drawn by the view exactly as the TUI draws them, in columns fixed from
+ * the first `textLookahead` flows. Loaded only for text (the view and string-width take a
+ * sixth of the start-up).
+ */
+import {CompactFlows} from '../flow/compact-flows.js';
+import type {Flow} from '../flow/types.js';
+import type {FlowRow} from '../model/view-types.js';
+import {chooseColumns, widestEndpoint, type Column} from '../view/column-layout.js';
+import {formatFlowRow, formatHeaderLine, type SortMark} from '../view/row-format.js';
+import type {FlowPrinter} from './once.js';
+import type {ChunkWriter} from './stdout-writer.js';
+
+/**
+ * How many flows streamed text looks at before it fixes its columns. A table this small
+ * prints exactly as if the whole table had been measured; past it, the columns are those
+ * these flows asked for, and a later, wider IPv6 endpoint loses its middle (`fd00:…:1`).
+ */
+export const textLookahead = 10_000;
+
+/** The row of a flow read once at `now`: TTL as read, age from its start, no rate yet. */
+export function onceRow(flow: Flow, now: number): FlowRow {
+	return {
+		key: '',
+		flow,
+		ttl: flow.timeout === undefined ? Number.POSITIVE_INFINITY : flow.timeout,
+		age: flow.start === undefined ? 0 : Math.max(0, now - flow.start) / 1000,
+		rates: {originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0},
+		bytesPerSecond: 0,
+		packetsPerSecond: 0,
+		closed: false,
+		isNew: false,
+	};
+}
+
+/** Prints flows as text rows into `out`, `width` columns wide, the title marked by `sort`. */
+export function textPrinter(out: ChunkWriter, width: number, sort?: SortMark): FlowPrinter {
+	// The flows the columns wait for are kept compactly (10k flow objects held ~20 MB), with
+	// what the columns need of them measured as they come: as the TUI would choose, counters
+	// when a row has them, address columns as wide as the widest endpoint.
+	let waiting: CompactFlows | undefined = new CompactFlows();
+	let counters = false;
+	let endpoints = 0;
+	let columns: Column[] = [];
+	let waitedAt = 0;
+	const start = () => {
+		columns = chooseColumns(width, {counters, tags: false, endpoints});
+		out.add(formatHeaderLine(columns, width, sort).trimEnd() + '\n');
+		for (let i = 0; i < (waiting?.length ?? 0); i++) {
+			const row = onceRow(waiting!.get(i), waitedAt);
+			out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
+		}
+
+		waiting = undefined;
+	};
+
+	return {
+		add(flow, now) {
+			if (waiting === undefined) {
+				out.add(formatFlowRow(onceRow(flow, now), columns, width).trimEnd() + '\n');
+				return;
+			}
+
+			waitedAt = now;
+			waiting.add(flow);
+			counters ||= flow.counters !== undefined;
+			endpoints = Math.max(endpoints, widestEndpoint([onceRow(flow, now)]));
+			if (waiting.length >= textLookahead) start();
+		},
+		end() {
+			if (waiting !== undefined) start();
+		},
+	};
+}

@@ -5,6 +5,7 @@
  * their keys (once-sorted.ts), a group-by only its groups (once-groups.ts). No React, no
  * FlowTable.
  */
+import {flowJsonBound, writeFlowJson} from '../flow/json-bytes.js';
 import {flowJsonText, flowToJson} from '../flow/json.js';
 import type {FlowSource} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
@@ -68,16 +69,19 @@ export async function flowPrinter(
 	sort?: SortMark,
 ): Promise<FlowPrinter> {
 	if (format === 'json') {
-		let previous: string | undefined;
+		let first = true;
 		return {
 			add(flow) {
-				// The array's punctuation goes where today's output has it: `[` before the first
-				// flow, `,` after each but the last, `]` after the last; one flow a line.
-				out.add(previous === undefined ? '[' : previous + ',\n');
-				previous = flowJsonText(flow);
+				// One flow a line: `[` before the first, `,` and a newline between, `]` after the last.
+				out.add(first ? '[' : ',\n');
+				first = false;
+				const at = out.reserve(flowJsonBound(flow));
+				const end = writeFlowJson(out.bytes(), at, flow);
+				if (end === -1) out.add(flowJsonText(flow));
+				else out.commit(end);
 			},
 			end() {
-				out.add(previous === undefined ? '[]\n' : previous + ']\n');
+				out.add(first ? '[]\n' : ']\n');
 			},
 		};
 	}

@@ -48,6 +48,26 @@ export class ChunkWriter {
 		this.used += this.buffer.write(text, this.used, 'utf8');
 	}
 
+	/**
+	 * Makes room for `bytes` bytes and returns where they go in `bytes()`; `commit` says where
+	 * the written ones end. For writers that put bytes in directly (`writeFlowJson`).
+	 */
+	reserve(bytes: number): number {
+		if (this.used + bytes > chunkBytes) this.flush();
+		if (bytes > chunkBytes) throw new RangeError(`${bytes} bytes do not fit one chunk`);
+		return this.used;
+	}
+
+	/** The buffer `reserve` made room in. */
+	bytes(): Buffer {
+		return this.buffer;
+	}
+
+	/** The bytes written after `reserve` end at `end`. */
+	commit(end: number): void {
+		this.used = end;
+	}
+
 	/** Writes what is gathered. Throws ClosedOutput when the reader left. */
 	flush(): void {
 		if (this.used === 0) return;

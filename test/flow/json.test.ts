@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
+import {flowJsonBound, writeFlowJson} from '../../source/flow/json-bytes.js';
 import {eventToJson, flowJsonText, flowToJson} from '../../source/flow/json.js';
 import {makeFlow, syntheticFlows} from '../helpers/synthetic-flows.js';
 
@@ -102,4 +103,51 @@ test('flowJsonText writes exactly JSON.stringify(flowToJson(flow)), odd fields i
 		},
 	];
 	for (const flow of flows) assert.equal(flowJsonText(flow), JSON.stringify(flowToJson(flow)));
+});
+
+test('writeFlowJson writes the bytes of flowJsonText, and leaves odd numbers and names to it', () => {
+	const base = makeFlow({});
+	const ordinary = [
+		...syntheticFlows(5000, 12),
+		makeFlow({proto: 'icmpv6', sport: 5}),
+		makeFlow({proto: 'gre'}),
+		{
+			...base,
+			status: undefined,
+			state: undefined,
+			timeout: undefined,
+			mark: undefined,
+			use: undefined,
+			nat: undefined,
+			counters: undefined,
+		},
+		{
+			...base,
+			state: null,
+			helper: 'ftp',
+			labels: [1, 64],
+			start: 1_764_000_000_123.456,
+			proto: 'unknown',
+			nat: 'both' as const,
+		},
+		{
+			...base,
+			id: 0xffffffff,
+			mark: 0x80000000,
+			counters: {original: {packets: 2 ** 53 - 1, bytes: 2 ** 40}, reply: {packets: 0, bytes: 0}},
+		},
+	];
+	const buffer = Buffer.alloc(4096);
+	for (const flow of ordinary) {
+		const end = writeFlowJson(buffer, 3, flow);
+		assert.ok(end - 3 <= flowJsonBound(flow));
+		assert.equal(buffer.toString('latin1', 3, end), flowJsonText(flow));
+	}
+
+	for (const odd of [
+		{...base, helper: 'f"tp'},
+		{...base, state: 'ÉTABLI'},
+		{...base, counters: {original: {packets: 1e21, bytes: 0}, reply: {packets: 0, bytes: 0}}},
+	])
+		assert.equal(writeFlowJson(buffer, 0, odd), -1);
 });

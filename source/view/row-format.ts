@@ -24,12 +24,16 @@ export interface SortMark {
 
 function joinCells(columns: readonly Column[], cells: readonly string[], width: number): string {
 	let line = '';
+	// Each padded cell is exactly its column's width, so the line's width is known without
+	// measuring it again (--once joins a million rows).
+	let used = Math.max(0, columns.length - 1);
 	for (let i = 0; i < columns.length; i++) {
 		if (i > 0) line += ' ';
 		line += padCell(cells[i], columns[i].width, columns[i].align);
+		used += Math.max(0, columns[i].width);
 	}
 
-	return padCell(line, width);
+	return used < width ? line + ' '.repeat(width - used) : padCell(line, width);
 }
 
 /**

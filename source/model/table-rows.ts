@@ -105,7 +105,12 @@ export class TableRows {
 		snapshot.added++;
 	}
 
-	/** `FlowTable.endSnapshot`: the dump is complete: live flows it lacked close at `now`. */
+	/**
+	 * `FlowTable.endSnapshot`: the dump is complete: live flows it lacked leave at `now`, at once
+	 * and without a tombstone, as a re-read's ENOENT does: the kernel dropped them and sent no
+	 * DESTROY (an entry made while nobody listened has none), so a "closing" row would show for
+	 * seconds a flow the kernel no longer has. Only a DESTROY leaves a tombstone.
+	 */
 	endSnapshot(now: number): SnapshotResult {
 		const {store, generation, snapshot} = this;
 		for (let slot = 0; slot < store.length; slot++) {
@@ -114,7 +119,8 @@ export class TableRows {
 				!store.isClosed(slot) &&
 				store.generation[slot] !== generation
 			) {
-				this.close(slot, now);
+				this.remove(slot);
+				this.history.count(now, 0, 1, this.live);
 				snapshot.closed++;
 			}
 		}

@@ -6,9 +6,9 @@
  * Why: Ink 6.8 writes every frame whole (~2 KB/s idle at 80x24, ~6.5 KB/s at 200x50, since
  * the TTL column changes every second), and a frame as tall as the terminal makes it clear the
  * screen with ESC[3J each time (docs/facts.md#ink-output-cost, #full-height-frames). Ink is
- * run in `debug` mode, where it hands
- * each frame whole to `write()` with no erase sequences to undo, unthrottled (the app bounds
- * its own redraw rate) and the same with or without `CI` set; this layer diffs the frames.
+ * run in `debug` mode, where it hands each frame whole to `write()` with no erase sequences to
+ * undo, unthrottled (the app bounds its own redraw rate) and the same with or without `CI`
+ * set; this layer diffs the frames.
  * Measured with test/bench/ui.ts at 100k flows: an idle 80x24 screen costs 0.21 KB/s instead
  * of 2.15 KB/s, 200x50 1.0 KB/s instead of 9.8 KB/s (TTL and age both tick there), for the
  * same CPU (~2-4% of a core).

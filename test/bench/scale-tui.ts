@@ -12,7 +12,9 @@ import type {TestNamespace} from '../helpers/netns.js';
 import {Tmux} from '../helpers/tmux.js';
 import {cpuSeconds, processTree, type ProcessFigures} from './process-tree.js';
 
-const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+// The launcher, as the package's bin and `npm start` run conntop: it enters --netns before
+// Node starts and sets Node's flags (bin/conntop).
+const cli = fileURLToPath(new URL('../../bin/conntop', import.meta.url));
 
 /** What one TUI session showed. */
 export interface TuiFigures {
@@ -102,7 +104,7 @@ export function measureTui(
 	const inside = args.includes('--netns') ? '' : `ip netns exec ${ns.name} `;
 	const started = performance.now();
 	const tmux = Tmux.start({
-		command: `${inside}env -u CI ${process.execPath} ${cli} ${args.join(' ')}`,
+		command: `${inside}env -u CI ${cli} ${args.join(' ')}`,
 		width: 80,
 		height: 24,
 	});

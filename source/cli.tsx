@@ -13,7 +13,8 @@ import {isGroupSortColumn, isSortColumn, type SortChoice} from './model/sort-cho
 import {sortColumns} from './model/sort-columns.js';
 import {netnsEnvironment, reexecInNetns, resolveNetns} from './cli/netns.js';
 import {currentNetnsName} from './cli/netns-name.js';
-import type {OnceFormat} from './cli/once.js';
+import type {InteractiveOptions} from './cli/interactive.js';
+import type {OnceOptions} from './cli/once.js';
 import {describeFilterError} from './cli/messages.js';
 import {checkArgv, parseArgv, type FlagShape} from './cli/argv.js';
 import type {RemoteOptions} from './cli/remote.js';
@@ -210,6 +211,40 @@ function onceWidth(): number {
 	return columns >= 20 ? columns : 120;
 }
 
+const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
+
+/** What `--once` prints and how, the same for the local table and a router's. */
+function onceOptions(): OnceOptions {
+	return {
+		filter,
+		sort: onceSort,
+		reverse: flags.reverse,
+		group: flags.groupBy as GroupBy | undefined,
+		format: flags.json ? 'json' : flags.csv ? 'csv' : 'text',
+		family,
+		width: flags.width ?? onceWidth(),
+		color: flags.color && !process.env.NO_COLOR,
+	};
+}
+
+/** The TUI's options from the flags, the same for the local table and a router's. */
+function tuiOptions(): Omit<InteractiveOptions, 'events' | 'hostname' | 'netns'> {
+	return {
+		filter,
+		sort,
+		reverse: flags.reverse,
+		group: flags.groupBy as GroupBy | undefined,
+		readOnly: flags.readOnly,
+		confirm: flags.confirm,
+		color: flags.color && !process.env.NO_COLOR,
+		dns: flags.dns,
+		intervalMs: flags.interval * 1000,
+		resyncMs: resyncSeconds === undefined ? undefined : resyncSeconds * 1000,
+		family,
+		deleteLog: flags.deleteLog,
+	};
+}
+
 async function main(): Promise<number> {
 	if (remote) return mainRemote(remote);
 	const netnsLabel = process.env[netnsEnvironment];
@@ -226,7 +261,6 @@ async function main(): Promise<number> {
 		return reexecInNetns(resolved.path, flags.netns);
 	}
 
-	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
 	if (flags.events) {
 		quietOnClosedStdout();
 		const {runEvents} = await import('./cli/modes.js');
@@ -236,19 +270,9 @@ async function main(): Promise<number> {
 	const {ConntrackClient} = await import('./kernel/client.js');
 	const client = ConntrackClient.open();
 	if (flags.once) {
-		const format: OnceFormat = flags.json ? 'json' : flags.csv ? 'csv' : 'text';
 		const {runOnce} = await import('./cli/once.js');
 		try {
-			return await runOnce(client, {
-				filter,
-				sort: onceSort,
-				reverse: flags.reverse,
-				group: flags.groupBy as GroupBy | undefined,
-				format,
-				family,
-				width: flags.width ?? onceWidth(),
-				color: flags.color && !process.env.NO_COLOR,
-			});
+			return await runOnce(client, onceOptions());
 		} finally {
 			client.close();
 		}
@@ -260,21 +284,10 @@ async function main(): Promise<number> {
 		import('./kernel/events.js'),
 	]);
 	return startInteractive(client, {
-		filter,
-		sort,
-		reverse: flags.reverse,
-		group: flags.groupBy as GroupBy | undefined,
-		readOnly: flags.readOnly,
-		confirm: flags.confirm,
-		color: flags.color && !process.env.NO_COLOR,
-		dns: flags.dns,
-		intervalMs: flags.interval * 1000,
-		resyncMs: resyncSeconds === undefined ? undefined : resyncSeconds * 1000,
+		...tuiOptions(),
 		// Started by hand inside a namespace (`ip netns exec NAME conntop`): name it as --netns does.
 		netns: netnsLabel ?? currentNetnsName(),
 		hostname: hostname(),
-		family,
-		deleteLog: flags.deleteLog,
 		events: () => new EventStream(),
 	});
 }
@@ -282,43 +295,16 @@ async function main(): Promise<number> {
 /** --ssh: the same modes on a router's table (loaded only then). */
 async function mainRemote(options: RemoteOptions): Promise<number> {
 	const {runRemote} = await import('./cli/remote.js');
-	const family = flags.ipv4 ? 'ipv4' : flags.ipv6 ? 'ipv6' : undefined;
 	if (!flags.once) quietOnClosedStdout();
 	if (flags.events)
 		return runRemote(options, {kind: 'events', options: {filter, json: flags.json, family}});
 	if (flags.once) {
-		return runRemote(options, {
-			kind: 'once',
-			options: {
-				filter,
-				sort: onceSort,
-				reverse: flags.reverse,
-				group: flags.groupBy as GroupBy | undefined,
-				format: flags.json ? 'json' : flags.csv ? 'csv' : 'text',
-				family,
-				width: flags.width ?? onceWidth(),
-				color: flags.color && !process.env.NO_COLOR,
-			},
-		});
+		return runRemote(options, {kind: 'once', options: onceOptions()});
 	}
 
 	return runRemote(options, {
 		kind: 'interactive',
-		options: {
-			filter,
-			sort,
-			reverse: flags.reverse,
-			group: flags.groupBy as GroupBy | undefined,
-			readOnly: flags.readOnly,
-			confirm: flags.confirm,
-			color: flags.color && !process.env.NO_COLOR,
-			dns: flags.dns,
-			intervalMs: flags.interval * 1000,
-			resyncMs: resyncSeconds === undefined ? undefined : resyncSeconds * 1000,
-			hostname: options.ssh.target.label,
-			family,
-			deleteLog: flags.deleteLog,
-		},
+		options: {...tuiOptions(), hostname: options.ssh.target.label},
 	});
 }
 

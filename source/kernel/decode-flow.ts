@@ -7,13 +7,25 @@
 import {natKind} from '../flow/nat.js';
 import {conntrackProtocolName, hasStates} from '../flow/protocols.js';
 import type {Counters, Flow} from '../flow/types.js';
-import {align4, readU16Host, readU32Host, readU64BE} from './bytes.js';
+import {align4, readU16BE, readU16Host, readU32BE, readU32Host, readU64BE} from './bytes.js';
 import * as C from './constants.js';
 import {decodeCounters} from './decode-counters.js';
 import {decodeProtoinfo} from './decode-protoinfo.js';
-import {decodeTuple, freezeTuple, newTupleScratch, type TupleScratch} from './decode-tuple.js';
+import {decodeTuple, freezeTuple, newTupleScratch, resetTupleScratch} from './decode-tuple.js';
 import {codecError, type CodecError} from './errors.js';
-import {readCString, walkAttributes} from './netlink-attributes.js';
+import {attributeLength, attributeType, readCString} from './netlink-attributes.js';
+
+// The tuples are read into these, reused for every message: decoding is synchronous, and each
+// flow gets frozen copies.
+const originalScratch = newTupleScratch();
+const replyScratch = newTupleScratch();
+const timestamps: Timestamps = {start: undefined, stop: undefined};
+
+/** CTA_TIMESTAMP as read, in ms since the epoch. */
+interface Timestamps {
+	start: number | undefined;
+	stop: number | undefined;
+}
 
 /**
  * Decodes one conntrack message body: `start` points at the nfgenmsg, `end` one past the
@@ -27,8 +39,8 @@ export function decodeFlow(
 ): Flow | CodecError {
 	if (start + C.NFGENMSG_LEN > end) return codecError('truncated-header', 'nfgenmsg', start);
 	const familyNumber = buf[start];
-	let original: TupleScratch | undefined;
-	let reply: TupleScratch | undefined;
+	let hasOriginal = false;
+	let hasReply = false;
 	let id = 0;
 	let status: number | undefined;
 	let state: string | null | undefined;
@@ -38,8 +50,8 @@ export function decodeFlow(
 	let zone = 0;
 	let countersOriginal: Counters | undefined;
 	let countersReply: Counters | undefined;
-	let tsStart: number | undefined;
-	let tsStop: number | undefined;
+	timestamps.start = undefined;
+	timestamps.stop = undefined;
 	let helper: string | undefined;
 	let labels: number[] | undefined;
 
@@ -58,29 +70,24 @@ export function decodeFlow(
 		const p = offset + C.NLA_HDRLEN;
 		const q = offset + length;
 		// Fixed-size attributes are checked once here, so each case below just reads.
-		if (length - C.NLA_HDRLEN < (minimumSizes[type] ?? 0)) {
+		if (type < minimumSizes.length && length - C.NLA_HDRLEN < minimumSizes[type]) {
 			return codecError('short-attribute', attributeName(type), offset);
 		}
 
 		switch (type) {
 			case C.CTA_TUPLE_ORIG:
 			case C.CTA_TUPLE_REPLY: {
-				const scratch = newTupleScratch();
-				const error = decodeTuple(
-					buf,
-					p,
-					q,
-					scratch,
-					type === C.CTA_TUPLE_ORIG ? 'CTA_TUPLE_ORIG' : 'CTA_TUPLE_REPLY',
-				);
+				const orig = type === C.CTA_TUPLE_ORIG;
+				const scratch = resetTupleScratch(orig ? originalScratch : replyScratch);
+				const error = decodeTuple(buf, p, q, scratch, orig ? 'CTA_TUPLE_ORIG' : 'CTA_TUPLE_REPLY');
 				if (error) return error;
-				if (type === C.CTA_TUPLE_ORIG) original = scratch;
-				else reply = scratch;
+				if (orig) hasOriginal = true;
+				else hasReply = true;
 				break;
 			}
 
 			case C.CTA_STATUS:
-				status = buf.readUInt32BE(p);
+				status = readU32BE(buf, p);
 				break;
 			case C.CTA_PROTOINFO: {
 				const result = decodeProtoinfo(buf, p, q);
@@ -90,10 +97,10 @@ export function decodeFlow(
 			}
 
 			case C.CTA_TIMEOUT:
-				timeout = buf.readUInt32BE(p);
+				timeout = readU32BE(buf, p);
 				break;
 			case C.CTA_MARK:
-				mark = buf.readUInt32BE(p);
+				mark = readU32BE(buf, p);
 				break;
 			case C.CTA_COUNTERS_ORIG:
 			case C.CTA_COUNTERS_REPLY: {
@@ -105,33 +112,24 @@ export function decodeFlow(
 			}
 
 			case C.CTA_USE:
-				use = buf.readUInt32BE(p);
+				use = readU32BE(buf, p);
 				break;
 			case C.CTA_ID:
-				id = buf.readUInt32BE(p);
+				id = readU32BE(buf, p);
 				break;
 			case C.CTA_ZONE:
-				zone = buf.readUInt16BE(p);
+				zone = readU16BE(buf, p);
 				break;
 			case C.CTA_TIMESTAMP: {
-				const result = walkAttributes(buf, p, q, 'CTA_TIMESTAMP', (t, a, b) => {
-					if (t !== C.CTA_TIMESTAMP_START && t !== C.CTA_TIMESTAMP_STOP) return undefined;
-					if (b - a < 8) return codecError('short-attribute', 'CTA_TIMESTAMP', a);
-					const ms = readU64BE(buf, a) / 1e6;
-					if (t === C.CTA_TIMESTAMP_START) tsStart = ms;
-					else tsStop = ms;
-					return undefined;
-				});
-				if (result) return result;
+				const error = readTimestamps(buf, p, q, timestamps);
+				if (error) return error;
 				break;
 			}
 
 			case C.CTA_HELP: {
-				const result = walkAttributes(buf, p, q, 'CTA_HELP', (t, a, b) => {
-					if (t === C.CTA_HELP_NAME) helper = readCString(buf, a, b);
-					return undefined;
-				});
-				if (result) return result;
+				const name = readHelperName(buf, p, q);
+				if (typeof name === 'object') return name;
+				if (name !== undefined) helper = name;
 				break;
 			}
 
@@ -148,8 +146,10 @@ export function decodeFlow(
 		offset += align4(length);
 	}
 
-	if (!original || !reply)
-		return codecError('missing-tuple', original ? 'CTA_TUPLE_REPLY' : 'CTA_TUPLE_ORIG', start);
+	if (!hasOriginal || !hasReply)
+		return codecError('missing-tuple', hasOriginal ? 'CTA_TUPLE_REPLY' : 'CTA_TUPLE_ORIG', start);
+	const original = originalScratch;
+	const reply = replyScratch;
 	if (original.src === undefined || original.dst === undefined || original.protonum < 0) {
 		return codecError('incomplete-tuple', 'CTA_TUPLE_ORIG', start);
 	}
@@ -178,8 +178,8 @@ export function decodeFlow(
 			countersOriginal || countersReply
 				? {original: countersOriginal ?? zeroCounters, reply: countersReply ?? zeroCounters}
 				: undefined,
-		start: tsStart,
-		stop: tsStop,
+		start: timestamps.start,
+		stop: timestamps.stop,
 		helper,
 		labels,
 		nat: natKind(originalTuple, replyTuple, status),
@@ -188,6 +188,48 @@ export function decodeFlow(
 }
 
 const zeroCounters: Counters = {packets: 0, bytes: 0};
+
+/**
+ * CTA_TIMESTAMP's start and stop, in ms since the epoch, into `out` (a value the nest lacks
+ * stays as it was).
+ */
+function readTimestamps(
+	buf: Buffer,
+	start: number,
+	end: number,
+	out: Timestamps,
+): CodecError | undefined {
+	for (let offset = start; offset + C.NLA_HDRLEN <= end;) {
+		const length = attributeLength(buf, offset, end);
+		if (length === -1) return codecError('bad-attribute-length', 'CTA_TIMESTAMP', offset);
+		const type = attributeType(buf, offset);
+		if (type === C.CTA_TIMESTAMP_START || type === C.CTA_TIMESTAMP_STOP) {
+			const p = offset + C.NLA_HDRLEN;
+			if (length - C.NLA_HDRLEN < 8) return codecError('short-attribute', 'CTA_TIMESTAMP', p);
+			const ms = readU64BE(buf, p) / 1e6;
+			if (type === C.CTA_TIMESTAMP_START) out.start = ms;
+			else out.stop = ms;
+		}
+
+		offset += align4(length);
+	}
+
+	return undefined;
+}
+
+/** The last CTA_HELP_NAME in CTA_HELP, undefined when it has none. */
+function readHelperName(buf: Buffer, start: number, end: number): string | undefined | CodecError {
+	let name: string | undefined;
+	for (let offset = start; offset + C.NLA_HDRLEN <= end;) {
+		const length = attributeLength(buf, offset, end);
+		if (length === -1) return codecError('bad-attribute-length', 'CTA_HELP', offset);
+		if (attributeType(buf, offset) === C.CTA_HELP_NAME)
+			name = readCString(buf, offset + C.NLA_HDRLEN, offset + length);
+		offset += align4(length);
+	}
+
+	return name;
+}
 
 /** Label bitmap: host-order u32 words, as libnetfilter_conntrack's nfct_bitmask reads them. */
 function decodeLabels(buf: Buffer, start: number, end: number): number[] {
@@ -201,15 +243,11 @@ function decodeLabels(buf: Buffer, start: number, end: number): number[] {
 	return labels;
 }
 
-/** Payload bytes the fixed-size top-level attributes need (u32 values, the u16 zone). */
-const minimumSizes: Readonly<Record<number, number>> = {
-	[C.CTA_STATUS]: 4,
-	[C.CTA_TIMEOUT]: 4,
-	[C.CTA_MARK]: 4,
-	[C.CTA_USE]: 4,
-	[C.CTA_ID]: 4,
-	[C.CTA_ZONE]: 2,
-};
+/** Payload bytes the fixed-size top-level attributes need (u32 values, the u16 zone), by type. */
+const minimumSizes = new Uint8Array(32);
+for (const type of [C.CTA_STATUS, C.CTA_TIMEOUT, C.CTA_MARK, C.CTA_USE, C.CTA_ID])
+	minimumSizes[type] = 4;
+minimumSizes[C.CTA_ZONE] = 2;
 
 const attributeNames: Readonly<Record<number, string>> = {
 	[C.CTA_TUPLE_ORIG]: 'CTA_TUPLE_ORIG',

@@ -1,0 +1,110 @@
+/**
+ * The per-flow cost of `--once` in JavaScript alone: decoding, and decoding plus each of the
+ * three writers, over the datagrams of one real dump replayed from memory. The kernel's walk
+ * and the pipe are left out, so the figures are steady while the machine is busy.
+ *
+ *   ip netns exec NAME node --import tsx test/bench/writers.ts [rounds] [mode...]
+ *
+ * (root; rounds defaults to 7, modes to decode json csv text)
+ *
+ * Prints, per mode, the median over the rounds of wall and CPU (user+sys) µs per flow.
+ */
+import {closeSync, openSync} from 'node:fs';
+import {RawNetlinkSocket} from 'netlink/dist/raw.js';
+import {flowPrinter, type OnceFormat} from '../../source/cli/once.js';
+import {ChunkWriter} from '../../source/cli/stdout-writer.js';
+import * as C from '../../source/kernel/constants.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
+import {encodeDumpRequest} from '../../source/kernel/encode.js';
+
+/** One dump of the namespace's table as the kernel sent it: a copy of every datagram. */
+async function capture(): Promise<Buffer[]> {
+	const socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
+		messagePeeking: false,
+		msgBufferSize: 32768,
+		recvBufferSize: 1 << 20,
+		sendBufferSize: 0,
+	});
+	const datagrams: Buffer[] = [];
+	await new Promise<void>((resolve, reject) => {
+		socket.on('error', reject);
+		socket.on('message', (message: Buffer) => {
+			datagrams.push(Buffer.from(message));
+			decodeDatagram(message, {
+				flow() {},
+				done() {
+					resolve();
+				},
+			});
+		});
+		socket.send(encodeDumpRequest(1), {}, (error) => {
+			if (error) reject(error);
+		});
+	});
+	socket.close();
+	return datagrams;
+}
+
+type Mode = 'decode' | OnceFormat;
+
+/** Replays `datagrams` through the decoder and, unless `decode`, the printer of `mode`. */
+async function replay(datagrams: readonly Buffer[], mode: Mode, fd: number): Promise<number> {
+	let flows = 0;
+	const now = Date.now();
+	if (mode === 'decode') {
+		const sink = {
+			flow() {
+				flows++;
+			},
+		};
+		for (const datagram of datagrams) decodeDatagram(datagram, sink);
+		return flows;
+	}
+
+	const out = new ChunkWriter(fd);
+	const printer = await flowPrinter(out, mode, 160);
+	const sink = {
+		flow(flow: Parameters<typeof printer.add>[0]) {
+			flows++;
+			printer.add(flow, now);
+		},
+	};
+	for (const datagram of datagrams) decodeDatagram(datagram, sink);
+	printer.end();
+	out.flush();
+	return flows;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)];
+}
+
+const rounds = Number(process.argv[2] ?? 7);
+const datagrams = await capture();
+const fd = openSync('/dev/null', 'w');
+const asked = process.argv.slice(3) as Mode[];
+const modes: Mode[] = asked.length > 0 ? asked : ['decode', 'json', 'csv', 'text'];
+const wall = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
+const cpu = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
+let flows = 0;
+// A first round warms every path up; it is not counted.
+for (let round = 0; round <= rounds; round++) {
+	for (const mode of modes) {
+		const started = performance.now();
+		const used = process.cpuUsage();
+		flows = await replay(datagrams, mode, fd);
+		const spent = process.cpuUsage(used);
+		if (round === 0) continue;
+		wall.get(mode)!.push(((performance.now() - started) * 1000) / flows);
+		cpu.get(mode)!.push((spent.user + spent.system) / flows);
+	}
+}
+
+closeSync(fd);
+console.log(`${flows} flows in ${datagrams.length} datagrams, median of ${rounds} rounds`);
+for (const mode of modes) {
+	const w = median(wall.get(mode)!).toFixed(2);
+	const c = median(cpu.get(mode)!).toFixed(2);
+	console.log(`${mode.padEnd(7)} ${w.padStart(6)} µs/flow wall ${c.padStart(6)} µs/flow cpu`);
+}

@@ -6,7 +6,9 @@
  *
  * Frames are described in event-frames.ts.
  */
-import {RawNetlinkSocket} from 'netlink';
+// The raw socket alone: the package's index loads every generated protocol module too, ~8 MB
+// of this process's resident memory (docs/facts.md#event-process-memory).
+import {RawNetlinkSocket} from 'netlink/dist/raw.js';
 import * as C from './constants.js';
 import {
 	FRAME_DATAGRAM,

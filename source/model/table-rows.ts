@@ -15,6 +15,7 @@ import {SlotIndex} from './slot-index.js';
 import {Version} from './stamp.js';
 import {FlowStore} from './store.js';
 import {Tombstones} from './tombstones.js';
+import {RunningTotals} from './totals.js';
 import type {FlowTableOptions, SnapshotResult} from './view-types.js';
 
 const initialCapacity = 1024;
@@ -27,6 +28,8 @@ export class TableRows {
 	readonly tombstones: Tombstones;
 	/** Live flows (tombstones excluded). */
 	live = 0;
+	/** The header's counts over the live rows, kept as they change. */
+	readonly totals = new RunningTotals();
 	/** Sort columns (`columnBit`) whose values changed since the sorted order last cleared them. */
 	dirtyColumns = 0;
 
@@ -216,6 +219,7 @@ export class TableRows {
 		this.identity.added(slot);
 		this.live++;
 		store.observe(slot, flow, flow, now, this.timeConstantMs);
+		this.totals.enter(store, slot);
 		if (markNew) {
 			store.set(slot, rowField.newUntil, now + this.newMs);
 			this.history.count(now, 1, 0, this.live);
@@ -227,12 +231,16 @@ export class TableRows {
 	}
 
 	private update(slot: number, incoming: Flow, now: number): void {
-		const merged = mergeFlow(this.store.flows[slot]!, incoming);
-		this.dirtyColumns |= this.store.observe(slot, incoming, merged, now, this.timeConstantMs);
+		const {store, totals} = this;
+		const merged = mergeFlow(store.flows[slot]!, incoming);
+		totals.leave(store, slot);
+		this.dirtyColumns |= store.observe(slot, incoming, merged, now, this.timeConstantMs);
+		totals.enter(store, slot);
 		this.changes.bump();
 	}
 
 	private close(slot: number, now: number): void {
+		this.totals.leave(this.store, slot);
 		this.dirtyColumns |= this.store.close(slot, now);
 		this.live--;
 		this.history.count(now, 0, 1, this.live);
@@ -242,8 +250,13 @@ export class TableRows {
 
 	private remove(slot: number): void {
 		const {store} = this;
-		if (store.isClosed(slot)) this.tombstones.left();
-		else this.live--;
+		if (store.isClosed(slot)) {
+			this.tombstones.left();
+		} else {
+			this.totals.leave(store, slot);
+			this.live--;
+		}
+
 		this.index.remove(slot);
 		this.flowHistory.forget(flowKey(store.flows[slot]!));
 		store.release(slot);

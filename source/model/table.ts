@@ -4,8 +4,8 @@
  * ideas behind it have a file each: the rows and how snapshots, events and re-reads change them
  * (`table-rows.ts`, tombstones in `tombstones.ts`); the cached views over them, the sorted order
  * (`sorted-order.ts`), the match set of a filter (`match-set.ts`), the two together
- * (`filtered-order.ts`), groups (`group-view.ts`) and totals (`totals.ts`), each fresh while
- * the versions it was computed at hold (`stamp.ts`).
+ * (`filtered-order.ts`) and groups (`group-view.ts`), each fresh while the versions it was
+ * computed at hold (`stamp.ts`); and the header's totals, kept as rows change (`totals.ts`).
  */
 import {flowKey} from '../flow/key.js';
 import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
@@ -19,7 +19,6 @@ import {MatchSet} from './match-set.js';
 import {rowField} from './row-layout.js';
 import {SortedOrder} from './sorted-order.js';
 import {TableRows} from './table-rows.js';
-import {TotalsCache} from './totals.js';
 import type {
 	FlowPage,
 	FlowQuery,
@@ -59,7 +58,6 @@ export class FlowTable {
 	private readonly matches: MatchSet;
 	private readonly filtered: FilteredOrder;
 	private readonly grouped: GroupView;
-	private readonly totalsCache: TotalsCache;
 	private readonly counters = {sorts: 0, filterPasses: 0, groupings: 0};
 	/** Slots the work arrays of the views are sized for. */
 	private capacity = 0;
@@ -73,7 +71,6 @@ export class FlowTable {
 		this.matches = new MatchSet(rows.changes);
 		this.filtered = new FilteredOrder(this.sorted, this.matches);
 		this.grouped = new GroupView(rows.store, this.matches, rows.changes, rows.removals);
-		this.totalsCache = new TotalsCache(rows.changes, rows.removals);
 		this.fitWorkArrays();
 	}
 
@@ -250,12 +247,12 @@ export class FlowTable {
 		this.rows.store.textIndex.prepare();
 	}
 
-	/** Counts for the header at `now`; recounted only after the table changed. */
+	/** Counts for the header at `now`, kept as rows change: no pass over the table. */
 	totals(now: number): Totals {
 		this.expire(now);
 		const {rows} = this;
 		rows.history.observe(now, rows.live);
-		const totals = this.totalsCache.get(rows.store, rows.live, rows.tombstones.count);
+		const totals = rows.totals.get(rows.live, rows.tombstones.count);
 		return {...totals, eventsPerSecond: this.eventsPerSecond(now)};
 	}
 

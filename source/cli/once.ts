@@ -73,12 +73,21 @@ export async function flowPrinter(
 		return {
 			add(flow) {
 				// One flow a line: `[` before the first, `,` and a newline between, `]` after the last.
-				out.add(first ? '[' : ',\n');
+				let at = out.reserve(flowJsonBound(flow) + 2);
+				const bytes = out.bytes();
+				if (first) bytes[at++] = 91;
+				else {
+					bytes[at] = 44;
+					bytes[at + 1] = 10;
+					at += 2;
+				}
+
 				first = false;
-				const at = out.reserve(flowJsonBound(flow));
-				const end = writeFlowJson(out.bytes(), at, flow);
-				if (end === -1) out.add(flowJsonText(flow));
-				else out.commit(end);
+				const end = writeFlowJson(bytes, at, flow);
+				if (end === -1) {
+					out.commit(at);
+					out.add(flowJsonText(flow));
+				} else out.commit(end);
 			},
 			end() {
 				out.add(first ? '[]\n' : ']\n');

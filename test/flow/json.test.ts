@@ -151,3 +151,45 @@ test('writeFlowJson writes the bytes of flowJsonText, and leaves odd numbers and
 	])
 		assert.equal(writeFlowJson(buffer, 0, odd), -1);
 });
+
+test('writeFlowJson writes IPv6, ICMP, NAT, labels, helpers and start times of any second as JSON.stringify does', () => {
+	const starts = [
+		Date.UTC(2026, 11, 2, 2, 0, 45, 82),
+		Date.UTC(2026, 11, 2, 2, 0, 45, 999),
+		Date.UTC(2026, 11, 2, 2, 0, 46, 1),
+		Date.UTC(2026, 11, 2, 2, 0, 45, 7) + 0.999,
+		Date.UTC(1999, 11, 31, 23, 59, 59, 999),
+		Date.UTC(2000, 1, 29, 12),
+		// The same slot of the per-second cache, 1024 seconds apart.
+		Date.UTC(2026, 0, 1) + 1024_000,
+		Date.UTC(2026, 0, 1),
+		0,
+		-1.5,
+		-86_400_000 * 365,
+		Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+		Date.UTC(10_000, 0, 1),
+		8.64e15,
+	];
+	const flows = [
+		...starts.map((start) => makeFlow({start, packets: [1, 2], bytes: [60, 120]})),
+		makeFlow({src: '2001:db8::1', dst: '::ffff:192.0.2.7', sport: 1, dport: 65_535}),
+		makeFlow({src: '::', dst: '2001:db8:0:0:1::1', proto: 'udp', state: null}),
+		makeFlow({proto: 'icmp', sport: 77, state: null, start: starts[0]}),
+		makeFlow({proto: 'icmpv6', sport: 0, state: null}),
+		makeFlow({replySrc: '10.9.9.9', nat: 'dnat', status: 0b10_0000_1110, mark: 0x2a}),
+		makeFlow({replyDst: '203.0.113.9', replyDport: 1024, nat: 'both', zone: 7}),
+		{...makeFlow({helper: 'ftp', start: starts[2]}), labels: [0, 31, 32, 127]},
+		{...makeFlow({helper: 'sip'}), labels: []},
+		{...makeFlow({proto: 'sctp', state: 'COOKIE_ECHOED'}), counters: undefined},
+		{...makeFlow({proto: 'gre'}), status: undefined, timeout: undefined, use: undefined},
+	];
+	const buffer = Buffer.alloc(4096);
+	for (const flow of flows) {
+		const end = writeFlowJson(buffer, 1, flow);
+		assert.ok(end - 1 <= flowJsonBound(flow));
+		assert.equal(buffer.toString('latin1', 1, end), JSON.stringify(flowToJson(flow)));
+	}
+
+	assert.throws(() => writeFlowJson(buffer, 0, makeFlow({start: 8.64e15 + 1})), RangeError);
+	assert.throws(() => flowToJson(makeFlow({start: 8.64e15 + 1})), RangeError);
+});

@@ -12,12 +12,23 @@ import {natAddressOf, natKindOf} from '../flow/nat.js';
 import type {Address, Flow, Tuple} from '../flow/types.js';
 import {counterRate, smoothingWeight} from './rates.js';
 import {writeChangingKeys, writeRowKeys} from './row-keys.js';
-import {keyColumnCount, rowField, rowStride} from './row-layout.js';
+import {keyColumn, keyColumnCount, rowField, rowStride} from './row-layout.js';
 import {columnBit} from './sort-columns.js';
 import {TextIndex} from './text-index.js';
 import {flowText} from './text.js';
 
 const F = rowField;
+
+/**
+ * Key columns only an IPv6 address fills: words 2-4 of each five-chunk address, which are 0
+ * for IPv4 and for no address. Until the table holds an IPv6 flow they all share one array of
+ * zeros (60 of the 144 key bytes a row would otherwise take).
+ */
+const wideColumns: ReadonlySet<number> = new Set(
+	[keyColumn.src, keyColumn.dst, keyColumn.nat + 1, keyColumn.replySrc, keyColumn.replyDst].flatMap(
+		(first) => [first + 2, first + 3, first + 4],
+	),
+);
 
 function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, capacity: number): T {
 	const next = new (array.constructor as new (length: number) => T)(capacity);
@@ -43,8 +54,13 @@ export class FlowStore {
 	hasRate = new Uint8Array(0);
 	/** Snapshot generation that last listed the flow. */
 	generation = new Uint32Array(0);
-	/** Per-row sort key chunks, laid out by `keyColumn`. */
+	/**
+	 * Per-row sort key chunks, laid out by `keyColumn`. Before the first IPv6 flow the columns
+	 * only IPv6 fills are one shared array of zeros: read them freely, never write them but 0.
+	 */
 	keyColumns: Uint32Array[] = Array.from({length: keyColumnCount}, () => new Uint32Array(0));
+	/** Whether the IPv6-only key columns have arrays of their own. */
+	private wide = false;
 
 	constructor(capacity: number) {
 		this.grow(capacity);
@@ -56,7 +72,20 @@ export class FlowStore {
 		this.numbers = grown(this.numbers, capacity * rowStride);
 		this.hasRate = grown(this.hasRate, capacity);
 		this.generation = grown(this.generation, capacity);
-		this.keyColumns = this.keyColumns.map((column) => grown(column, capacity));
+		const zeros = new Uint32Array(capacity);
+		this.keyColumns = this.keyColumns.map((column, index) =>
+			this.wide || !wideColumns.has(index) ? grown(column, capacity) : zeros,
+		);
+	}
+
+	/**
+	 * Gives the IPv6-only key columns arrays of their own before an IPv6 flow's keys are written.
+	 * In place: a filter being evaluated holds the outer array and reads the columns through it.
+	 */
+	private widen(flow: Flow): void {
+		if (this.wide || flow.family === 'ipv4') return;
+		this.wide = true;
+		for (const index of wideColumns) this.keyColumns[index] = new Uint32Array(this.capacity);
 	}
 
 	/** A new row for `flow` first seen at `now`; returns its slot (the store may have grown). */
@@ -77,6 +106,7 @@ export class FlowStore {
 		this.hasRate[slot] = 0;
 		this.generation[slot] = 0;
 		this.setTotals(slot, flow);
+		this.widen(flow);
 		writeRowKeys(this.keyColumns, slot, flow);
 		return slot;
 	}
@@ -128,7 +158,9 @@ export class FlowStore {
 	}
 
 	private forgetText(slot: number): void {
-		this.texts[slot] = undefined;
+		// Past the end there is nothing to forget, and writing undefined there would grow the
+		// array by a word a row for a cache only screens and text searches fill.
+		if (slot < this.texts.length) this.texts[slot] = undefined;
 		this.textIndex.invalidate(slot);
 	}
 
@@ -155,6 +187,7 @@ export class FlowStore {
 				previous.status === merged.status &&
 				previous.helper === merged.helper;
 			if (!textSame) {
+				this.widen(merged);
 				writeChangingKeys(this.keyColumns, slot, merged);
 				this.forgetText(slot);
 			}

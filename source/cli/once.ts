@@ -13,6 +13,7 @@ import type {Filter} from '../model/filter.js';
 import type {GroupBy} from '../model/group.js';
 import type {SortChoice} from '../model/sort-choice.js';
 import type {SortMark} from '../view/row-format.js';
+import {flowCsvBound, writeFlowCsv} from './csv-bytes.js';
 import {csvHeader, csvRow} from './csv.js';
 import {ChunkWriter, ClosedOutput} from './stdout-writer.js';
 
@@ -99,7 +100,10 @@ export async function flowPrinter(
 		out.add(csvHeader() + '\n');
 		return {
 			add(flow) {
-				out.add(csvRow(flowToJson(flow)) + '\n');
+				const at = out.reserve(flowCsvBound(flow));
+				const end = writeFlowCsv(out.bytes(), at, flow);
+				if (end === -1) out.add(csvRow(flowToJson(flow)) + '\n');
+				else out.commit(end);
 			},
 			end() {},
 		};

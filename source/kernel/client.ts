@@ -12,6 +12,7 @@ import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode-datagram.js';
+import {readDumpInThread} from './dump-thread.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,
@@ -26,6 +27,24 @@ import {addCpuStats, decodeGlobalStats} from './stats.js';
 
 /** Flows re-read per datagram sent: ~100 bytes a request, far below any buffer limit. */
 const rereadBatch = 256;
+
+/**
+ * Tables from this many entries are dumped through a worker thread: below it, the worker's
+ * start-up (~40 ms, ~12 MB) costs more than running the kernel's walk beside the decoding
+ * saves (docs/facts.md#dump-thread).
+ */
+const defaultThreadFrom = 20_000;
+
+/** How `ConntrackClient.open` sets the client up. */
+export interface ClientOptions {
+	/**
+	 * Dump through a worker thread (`dump-thread.ts`) when the table has at least this many
+	 * entries; 0 always, Infinity never. Tests lower it to exercise the thread on small tables.
+	 */
+	readonly threadFrom?: number;
+	/** Datagrams the dump thread may read ahead of the decoder (see `DumpThreadOptions`). */
+	readonly threadSlots?: number;
+}
 
 /** A request in flight: the sink its replies go to and how it ends. */
 interface Pending {
@@ -47,8 +66,13 @@ export class ConntrackClient {
 	private pending: Pending | undefined;
 	private queue: Promise<unknown> = Promise.resolve();
 	private closed = false;
+	/** Stops the dump thread in flight, if any. */
+	private stopThread: ((reason: Error) => void) | undefined;
 
-	private constructor(private readonly socket: RawNetlinkSocket) {
+	private constructor(
+		private readonly socket: RawNetlinkSocket,
+		private readonly options: ClientOptions,
+	) {
 		socket.on('message', (msg) => {
 			this.onMessage(msg);
 		});
@@ -69,7 +93,7 @@ export class ConntrackClient {
 	 * Opens the socket. Throws KernelError 'unavailable' when the kernel has no
 	 * NETLINK_NETFILTER, or 'socket' for anything else.
 	 */
-	static open(): ConntrackClient {
+	static open(options: ClientOptions = {}): ConntrackClient {
 		let socket: RawNetlinkSocket;
 		try {
 			// Peeking off: one recvmsg per datagram, and the kernel fills 32 KB datagrams
@@ -85,11 +109,13 @@ export class ConntrackClient {
 		}
 
 		socket.unref();
-		return new ConntrackClient(socket);
+		return new ConntrackClient(socket, options);
 	}
 
 	/**
-	 * Streams the whole table (IPv4 and IPv6) to `onFlow` as each datagram is decoded.
+	 * Streams the whole table (IPv4 and IPv6) to `onFlow` as each datagram is decoded, in the
+	 * kernel's order. A big table is read by a worker thread while this one decodes (see
+	 * `ClientOptions.threadFrom`); the flows, their order and the summary are the same either way.
 	 * Rejects with KernelError 'permission' without CAP_NET_ADMIN.
 	 */
 	async dump(onFlow: (flow: Flow) => void): Promise<DumpSummary<CodecError>> {
@@ -97,7 +123,7 @@ export class ConntrackClient {
 		let interrupted = false;
 		let unknownAttributes = 0;
 		const errors: CodecError[] = [];
-		await this.request((seq) => encodeDumpRequest(seq), true, {
+		const sink: DecodeSink = {
 			flow(flow, _type, flags) {
 				if (flags & C.NLM_F_DUMP_INTR) interrupted = true;
 				flows++;
@@ -109,7 +135,9 @@ export class ConntrackClient {
 			unknown() {
 				unknownAttributes++;
 			},
-		});
+		};
+		if (await this.threadPays()) await this.dumpInThread(sink);
+		else await this.request((seq) => encodeDumpRequest(seq), true, sink);
 		return {flows, errors, interrupted, unknownAttributes};
 	}
 
@@ -198,12 +226,58 @@ export class ConntrackClient {
 		return {count, max};
 	}
 
-	/** Closes the socket; requests still queued reject. */
+	/** Closes the socket and ends a dump thread; requests still queued reject. */
 	close(): void {
 		if (this.closed) return;
 		this.closed = true;
-		this.fail(new KernelError('socket', 'the conntrack socket was closed'));
+		const error = new KernelError('socket', 'the conntrack socket was closed');
+		this.fail(error);
+		this.stopThread?.(error);
 		this.socket.close();
+	}
+
+	/** Whether the table is big enough for a dump thread to pay for its start-up. */
+	private async threadPays(): Promise<boolean> {
+		const from = this.options.threadFrom ?? defaultThreadFrom;
+		if (from <= 0 || from === Infinity) return from <= 0;
+		// A failed count leaves the error to the dump itself, on the path that reports it today.
+		return this.count().then(
+			({count}) => count >= from,
+			() => false,
+		);
+	}
+
+	/** One dump through a worker thread, serialised with the other requests like `request`. */
+	private async dumpInThread(sink: DecodeSink): Promise<void> {
+		return this.serialised(async () => {
+			if (this.closed) throw new KernelError('socket', 'the conntrack socket is closed');
+			const seq = (this.seq = (this.seq + 1) >>> 0);
+			let refused: KernelError | undefined;
+			const replies: DecodeSink = {
+				flow: sink.flow,
+				error: sink.error,
+				unknown: sink.unknown,
+				ack(errno) {
+					if (errno !== 0) refused = errorFromErrno(errno, 'the conntrack request');
+				},
+			};
+			const thread = readDumpInThread(
+				encodeDumpRequest(seq),
+				(datagram) => {
+					decodeDatagram(datagram, replies);
+				},
+				{slots: this.options.threadSlots},
+			);
+			this.stopThread = thread.stop;
+			try {
+				await thread.finished;
+			} finally {
+				this.stopThread = undefined;
+			}
+
+			// The worker ends on NLMSG_DONE or NLMSG_ERROR: the latter refused the dump (EPERM).
+			if (refused) throw refused;
+		});
 	}
 
 	/** Queues one request; resolves on NLMSG_DONE (dumps) or the ACK, rejects on an error reply. */
@@ -236,6 +310,11 @@ export class ConntrackClient {
 			});
 		};
 
+		return this.serialised(run);
+	}
+
+	/** Runs `run` once every request queued before it has settled: one in flight at a time. */
+	private async serialised<T>(run: () => Promise<T>): Promise<T> {
 		const next = this.queue.then(run, run);
 		this.queue = next.catch(() => undefined);
 		return next;

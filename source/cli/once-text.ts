@@ -5,10 +5,11 @@
  */
 import {CompactFlows} from '../flow/compact-flows.js';
 import type {Flow} from '../flow/types.js';
-import type {FlowRow} from '../model/view-types.js';
 import {chooseColumns, widestEndpoint, type Column} from '../view/column-layout.js';
 import {formatFlowRow, formatHeaderLine, type SortMark} from '../view/row-format.js';
 import type {FlowPrinter} from './once.js';
+import {onceRow} from './once-row.js';
+import {TextRowWriter} from './text-row-bytes.js';
 import type {ChunkWriter} from './stdout-writer.js';
 
 /**
@@ -17,21 +18,6 @@ import type {ChunkWriter} from './stdout-writer.js';
  * these flows asked for, and a later, wider IPv6 endpoint loses its middle (`fd00:…:1`).
  */
 export const textLookahead = 10_000;
-
-/** The row of a flow read once at `now`: TTL as read, age from its start, no rate yet. */
-export function onceRow(flow: Flow, now: number): FlowRow {
-	return {
-		key: '',
-		flow,
-		ttl: flow.timeout === undefined ? Number.POSITIVE_INFINITY : flow.timeout,
-		age: flow.start === undefined ? 0 : Math.max(0, now - flow.start) / 1000,
-		rates: {originalBytes: 0, originalPackets: 0, replyBytes: 0, replyPackets: 0},
-		bytesPerSecond: 0,
-		packetsPerSecond: 0,
-		closed: false,
-		isNew: false,
-	};
-}
 
 /** Prints flows as text rows into `out`, `width` columns wide, the title marked by `sort`. */
 export function textPrinter(out: ChunkWriter, width: number, sort?: SortMark): FlowPrinter {
@@ -42,22 +28,27 @@ export function textPrinter(out: ChunkWriter, width: number, sort?: SortMark): F
 	let counters = false;
 	let endpoints = 0;
 	let columns: Column[] = [];
+	let rows: TextRowWriter | undefined;
 	let waitedAt = 0;
+	const print = (flow: Flow, now: number) => {
+		const at = out.reserve(rows!.bound);
+		const end = rows!.write(out.bytes(), at, flow, now);
+		if (end === -1) out.add(formatFlowRow(onceRow(flow, now), columns, width).trimEnd() + '\n');
+		else out.commit(end);
+	};
+
 	const start = () => {
 		columns = chooseColumns(width, {counters, tags: false, endpoints});
+		rows = new TextRowWriter(columns, width);
 		out.add(formatHeaderLine(columns, width, sort).trimEnd() + '\n');
-		for (let i = 0; i < (waiting?.length ?? 0); i++) {
-			const row = onceRow(waiting!.get(i), waitedAt);
-			out.add(formatFlowRow(row, columns, width).trimEnd() + '\n');
-		}
-
+		for (let i = 0; i < (waiting?.length ?? 0); i++) print(waiting!.get(i), waitedAt);
 		waiting = undefined;
 	};
 
 	return {
 		add(flow, now) {
 			if (waiting === undefined) {
-				out.add(formatFlowRow(onceRow(flow, now), columns, width).trimEnd() + '\n');
+				print(flow, now);
 				return;
 			}
 

@@ -19,6 +19,17 @@ import type {ChunkWriter} from './stdout-writer.js';
  */
 export const textLookahead = 10_000;
 
+/** Whether every address of `flow` (the NAT target's too) is IPv4. */
+function allIpv4(flow: Flow): boolean {
+	const {original: o, reply: r} = flow;
+	return (
+		typeof o.src === 'number' &&
+		typeof o.dst === 'number' &&
+		typeof r.src === 'number' &&
+		typeof r.dst === 'number'
+	);
+}
+
 /** Prints flows as text rows into `out`, `width` columns wide, the title marked by `sort`. */
 export function textPrinter(out: ChunkWriter, width: number, sort?: SortMark): FlowPrinter {
 	// The flows the columns wait for are kept compactly (10k flow objects held ~20 MB), with
@@ -55,7 +66,9 @@ export function textPrinter(out: ChunkWriter, width: number, sort?: SortMark): F
 			waitedAt = now;
 			waiting.add(flow);
 			counters ||= flow.counters !== undefined;
-			endpoints = Math.max(endpoints, widestEndpoint([onceRow(flow, now)]));
+			// An IPv4 endpoint is never wider than the narrowest address column: only IPv6 needs
+			// measuring.
+			if (!allIpv4(flow)) endpoints = Math.max(endpoints, widestEndpoint([onceRow(flow, now)]));
 			if (waiting.length >= textLookahead) start();
 		},
 		end() {

@@ -5,17 +5,19 @@
  *
  *   ip netns exec NAME node --import tsx test/bench/writers.ts [rounds] [mode...]
  *
- * (root; rounds defaults to 7, modes to decode json csv text)
+ * (root; rounds defaults to 7, modes to decode json csv text sort)
  *
  * Prints, per mode, the median over the rounds of wall and CPU (user+sys) µs per flow.
  */
 import {closeSync, openSync} from 'node:fs';
 import {RawNetlinkSocket} from 'netlink/dist/raw.js';
 import {flowPrinter, type OnceFormat} from '../../source/cli/once.js';
+import {printSorted} from '../../source/cli/once-sorted.js';
 import {ChunkWriter} from '../../source/cli/stdout-writer.js';
 import * as C from '../../source/kernel/constants.js';
 import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
 import {encodeDumpRequest} from '../../source/kernel/encode.js';
+import type {Flow} from '../../source/flow/types.js';
 
 /** One dump of the namespace's table as the kernel sent it: a copy of every datagram. */
 async function capture(): Promise<Buffer[]> {
@@ -45,7 +47,8 @@ async function capture(): Promise<Buffer[]> {
 	return datagrams;
 }
 
-type Mode = 'decode' | OnceFormat;
+/** `sort`: text sorted by source port, as `--once --sort sport` prints it. */
+type Mode = 'decode' | OnceFormat | 'sort';
 
 /** Replays `datagrams` through the decoder and, unless `decode`, the printer of `mode`. */
 async function replay(datagrams: readonly Buffer[], mode: Mode, fd: number): Promise<number> {
@@ -62,9 +65,33 @@ async function replay(datagrams: readonly Buffer[], mode: Mode, fd: number): Pro
 	}
 
 	const out = new ChunkWriter(fd);
+	if (mode === 'sort') {
+		const dump = async (onFlow: (flow: Flow) => void) => {
+			await Promise.resolve();
+			const sink = {
+				flow(flow: Flow) {
+					flows++;
+					onFlow(flow);
+				},
+			};
+			for (const datagram of datagrams) decodeDatagram(datagram, sink);
+			return {flows, errors: [], interrupted: false, unknownAttributes: 0};
+		};
+		const options = {
+			sort: 'sport',
+			reverse: false,
+			format: 'text',
+			width: 160,
+			color: false,
+		} as const;
+		await printSorted({dump}, options, out);
+		out.flush();
+		return flows;
+	}
+
 	const printer = await flowPrinter(out, mode, 160);
 	const sink = {
-		flow(flow: Parameters<typeof printer.add>[0]) {
+		flow(flow: Flow) {
 			flows++;
 			printer.add(flow, now);
 		},
@@ -84,7 +111,7 @@ const rounds = Number(process.argv[2] ?? 7);
 const datagrams = await capture();
 const fd = openSync('/dev/null', 'w');
 const asked = process.argv.slice(3) as Mode[];
-const modes: Mode[] = asked.length > 0 ? asked : ['decode', 'json', 'csv', 'text'];
+const modes: Mode[] = asked.length > 0 ? asked : ['decode', 'json', 'csv', 'text', 'sort'];
 const wall = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
 const cpu = new Map<Mode, number[]>(modes.map((mode) => [mode, []]));
 let flows = 0;

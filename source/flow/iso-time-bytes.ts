@@ -1,14 +1,17 @@
 /**
  * `new Date(time).toISOString()` written as bytes, for the `start` of every flow that
- * `--once --json` and `--csv` print. The text up to the seconds is made once per second and
- * kept, so only the milliseconds are written per flow (a Date and its string per flow cost a
- * tenth of the JSON writer).
+ * `--once --json` and `--csv` print: a Date and a string per flow cost more than the rest of
+ * the start field. The text up to the seconds is made once per second and kept, so only the
+ * milliseconds are written per flow.
  */
 
 /** The first time whose ISO text has a five-digit year (10000-01-01T00:00:00.000Z). */
 const fourDigitYears = 253_402_300_800_000;
 
-/** Seconds remembered: a dump's starts spread over many seconds, in the kernel's hash order. */
+/**
+ * Seconds remembered. Not one: a dump comes in the kernel's hash order, so even flows that
+ * started in two seconds alternate between them (docs/facts.md#writing-bytes).
+ */
 const slots = 1024;
 const prefixLength = 20;
 /** Which second each slot holds, and its `YYYY-MM-DDTHH:MM:SS.` */

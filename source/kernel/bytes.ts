@@ -3,8 +3,8 @@
  *
  * Netlink and attribute headers are in host order; ctnetlink payloads (ports, status, timeout,
  * id, counters) are big-endian. Callers have already checked bounds, so the readers do no
- * checks of their own. They do the byte math themselves: Buffer's read methods check bounds
- * and types on every call, which cost the decoder a fifth of its time
+ * checks of their own. They do the byte math themselves: Buffer's read methods check their
+ * arguments on every call, and took 0.7 of the decoder's 1.1 µs per flow
  * (docs/facts.md#decoder-byte-reads).
  */
 import {endianness} from 'node:os';

@@ -3,8 +3,8 @@
  *
  * Attribute headers (`struct nlattr`: u16 length, u16 type) are host-endian, each attribute
  * padded to 4 bytes. The decoders walk their nests with `attributeLength` and `attributeType`
- * in a loop of their own, reading in place: a visitor closure per nest cost them a quarter of
- * their time (docs/facts.md#decoder-byte-reads).
+ * in a loop of their own, reading in place: a visitor closure per nest cost them ~0.3 of 1.4 µs
+ * per flow (docs/facts.md#decoder-byte-reads).
  */
 import {align4, readU16Host} from './bytes.js';
 import * as C from './constants.js';

@@ -13,7 +13,10 @@ export const slotBytes = 32768;
 
 /** Indices of the Int32 control words. */
 export const Control = {
-	/** Bumped by the worker after every change below; what the main thread waits on. */
+	/**
+	 * Bumped by the worker after every change below; what the main thread waits on. The worker
+	 * notifies it when the state changes or `written` reaches `wakeAt`.
+	 */
 	epoch: 0,
 	/** Datagrams the worker has put in the ring. */
 	written: 1,
@@ -37,8 +40,13 @@ export const Control = {
 	 * free), so the main thread wakes it once per half ring, not once per datagram.
 	 */
 	resumeAt: 8,
+	/**
+	 * Set by the main thread when it has caught up with the worker: the `written` count at which
+	 * the worker should wake it (it then decodes several datagrams per wake-up).
+	 */
+	wakeAt: 9,
 	/** Where the slot lengths start: one word per slot. */
-	lengths: 9,
+	lengths: 10,
 } as const;
 
 /** The worker's state, in `Control.state`. */

@@ -60,6 +60,9 @@ export interface DumpThread {
 	readonly stop: (reason?: Error) => void;
 }
 
+/** Datagrams decoded in one turn of the event loop at most (the socket package reads 32). */
+const datagramsPerTurn = 32;
+
 /** How long an exiting process waits for the worker to leave the socket's callback. */
 const exitWaitMs = 2000;
 
@@ -140,26 +143,37 @@ export function readDumpInThread(
 		wake();
 	});
 
+	/** How far ahead the worker must be before it wakes a main thread that caught up with it. */
+	const wakeBatch = Math.max(1, data.slots >> 2);
+
 	const pump = async (): Promise<void> => {
 		let read = 0;
 		for (;;) {
 			if (stopped) throw stopped;
-			// The epoch first: whatever the worker does after this read makes the wait return at once.
-			const epoch = Atomics.load(control, Control.epoch);
-			const state = Atomics.load(control, Control.state);
-			const written = Atomics.load(control, Control.written);
-			if (read < written) {
+			// Up to 32 datagrams a turn, as the socket package's poll handler reads them; then the
+			// event loop runs: timers, input, the TUI's progress frames.
+			const before = read;
+			for (let written = Atomics.load(control, Control.written); read < written;) {
 				const slot = read % data.slots;
 				onDatagram(views[slot].subarray(0, control[Control.lengths + slot]));
 				read++;
 				Atomics.store(control, Control.read, read);
 				// Storing `read` before loading `resumeAt` means a worker that sets it later sees our read.
 				if (read === Atomics.load(control, Control.resumeAt)) Atomics.notify(control, Control.read);
-				// One datagram a turn, as the socket's own events come: the TUI draws its progress.
+				if (read - before === datagramsPerTurn) break;
+			}
+
+			if (read > before) {
 				await new Promise((resolve) => setImmediate(resolve));
 				continue;
 			}
 
+			// Caught up. A wake-up costs more than decoding a few datagrams at once: ask for several.
+			Atomics.store(control, Control.wakeAt, read + wakeBatch);
+			// The epoch after `wakeAt`: whatever the worker does after this read wakes the wait.
+			const epoch = Atomics.load(control, Control.epoch);
+			const state = Atomics.load(control, Control.state);
+			if (read < Atomics.load(control, Control.written)) continue;
 			if (state === DumpState.ended) return;
 			if (state === DumpState.failed) throw failure(control);
 			if (died) throw died;

@@ -20,10 +20,14 @@ let written = 0;
 let over = false;
 let socket: RawNetlinkSocket | undefined;
 
-/** Tells the main thread something changed: it waits on the epoch, not on each counter. */
-function publish(): void {
+/**
+ * Tells the main thread something changed (it waits on the epoch, not on each counter); wakes it
+ * when it asked for this many datagrams, or `always` (the state changed).
+ */
+function publish(always: boolean): void {
 	Atomics.add(control, Control.epoch, 1);
-	Atomics.notify(control, Control.epoch);
+	if (always || written >= Atomics.load(control, Control.wakeAt))
+		Atomics.notify(control, Control.epoch);
 }
 
 /**
@@ -46,7 +50,7 @@ function fail(at: number, errno: number): void {
 	Atomics.store(control, Control.errno, errno);
 	Atomics.store(control, Control.failedAt, at);
 	Atomics.store(control, Control.state, DumpState.failed);
-	publish();
+	publish(true);
 	finish();
 }
 
@@ -104,7 +108,7 @@ function onMessage(msg: Buffer): void {
 	Atomics.store(control, Control.written, written);
 	const ended = endsDump(msg);
 	if (ended) Atomics.store(control, Control.state, DumpState.ended);
-	publish();
+	publish(ended);
 	if (ended) finish();
 	ballast[0] = new Array(ballastLength);
 }

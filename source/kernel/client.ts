@@ -12,7 +12,6 @@ import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode-datagram.js';
-import {readDumpInThread} from './dump-thread.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,
@@ -29,11 +28,11 @@ import {addCpuStats, decodeGlobalStats} from './stats.js';
 const rereadBatch = 256;
 
 /**
- * Tables from this many entries are dumped through a worker thread: below it, the worker's
- * start-up (~40 ms, ~12 MB) costs more than running the kernel's walk beside the decoding
- * saves (docs/facts.md#dump-thread).
+ * Tables from this many entries are dumped through a worker thread. The worker's start-up
+ * (~50 ms, ~12 MB) is paid back at ~0.7 us per flow: about even at 70k, 10-20 ms ahead at 100k
+ * for `--once` (docs/facts.md#dump-thread).
  */
-const defaultThreadFrom = 20_000;
+const defaultThreadFrom = 75_000;
 
 /** How `ConntrackClient.open` sets the client up. */
 export interface ClientOptions {
@@ -249,6 +248,8 @@ export class ConntrackClient {
 
 	/** One dump through a worker thread, serialised with the other requests like `request`. */
 	private async dumpInThread(sink: DecodeSink): Promise<void> {
+		// Loaded only for a big table: worker_threads and the thread's modules cost ~5 ms at start-up.
+		const {readDumpInThread} = await import('./dump-thread.js');
 		return this.serialised(async () => {
 			if (this.closed) throw new KernelError('socket', 'the conntrack socket is closed');
 			const seq = (this.seq = (this.seq + 1) >>> 0);

@@ -63,7 +63,7 @@ describe('dumps through the dump thread', () => {
 				assert.equal(result.summaries.thread.flows, entries);
 				assert.deepEqual(result.summaries.thread.errors, []);
 				// From sources the worker's tsx loader runs a thread of its own.
-				assert.ok(result.threads.during > result.threads.before, 'a worker during the dump');
+				assert.ok((result.threads.during ?? 0) > result.threads.before, 'a worker during the dump');
 				assert.equal(result.threads.after, result.threads.before, 'no worker after');
 			});
 		}

@@ -1,15 +1,19 @@
 /**
- * Flows kept as compact records rather than objects: ~100 bytes for an IPv4 TCP flow with
+ * Flows kept as compact records rather than objects: ~110 bytes for an IPv4 TCP flow with
  * counters and a start time, where the `Flow` object graph costs several hundred. `--once`
- * with a sort holds the whole table this way (1M flows in ~100 MB) and turns each record back
+ * with a sort holds the whole table this way (1M flows in ~110 MB) and turns each record back
  * into a `Flow` only to print it. Every field round-trips exactly, `undefined` included.
  *
  * Records sit in 1 MiB chunks (never copied when the list grows); strings that repeat (the
- * protocol's name, states, helpers) are interned in one table per list.
+ * protocol's name, states, helpers) are interned in one table per list. Fields are read and
+ * written by byte math, not Buffer's read/write methods, which check their arguments on every
+ * call and cost as much here as they did in the decoders (docs/facts.md#compact-flow-records).
  */
 import type {Address, Counters, Flow, NatKind, Tuple} from './types.js';
 
-const chunkBytes = 1 << 20;
+const chunkShift = 20;
+const chunkBytes = 1 << chunkShift;
+const offsetMask = chunkBytes - 1;
 /** Room a record may need: two IPv6 tuples and every field is under 200 bytes, plus labels. */
 const recordRoom = 256;
 
@@ -31,22 +35,34 @@ const replyZone = 1 << 13;
 
 const natCodes: readonly NatKind[] = [null, 'snat', 'dnat', 'both'];
 
+// Doubles pass through one 8-byte scratch seen both ways: bytes are copied in the machine's own
+// order when written and when read back, so the host's endianness never matters.
+const doubleValue = new Float64Array(1);
+const doubleBytes = new Uint8Array(doubleValue.buffer);
+
 /** An append-only list of flows in compact form. */
 export class CompactFlows {
 	/** Flows in the list. */
 	length = 0;
-	private readonly chunks: Buffer[] = [];
+	private readonly chunks: Uint8Array[] = [];
+	private chunk = new Uint8Array(0);
 	/** Where record i starts: chunk index * 2^20 + offset. */
 	private positions = new Uint32Array(1024);
 	private used = chunkBytes;
 	private readonly strings: string[] = [];
 	private readonly stringIndex = new Map<string, number>();
+	// A dump repeats one protocol name and a few states: the last one of each skips the map.
+	private lastProto = '';
+	private lastProtoIndex = -1;
+	private lastState = '';
+	private lastStateIndex = -1;
 
 	/** Appends `flow`; returns its index. */
 	add(flow: Flow): number {
 		const labels = flow.labels?.length ?? 0;
 		if (this.used + recordRoom + labels * 2 > chunkBytes) {
-			this.chunks.push(Buffer.allocUnsafeSlow(chunkBytes));
+			this.chunk = new Uint8Array(chunkBytes);
+			this.chunks.push(this.chunk);
 			this.used = 0;
 		}
 
@@ -56,82 +72,97 @@ export class CompactFlows {
 			this.positions = grown;
 		}
 
-		const buf = this.chunks[this.chunks.length - 1];
 		const start = this.used;
-		this.positions[this.length] = (this.chunks.length - 1) * chunkBytes + start;
-		this.used = this.write(buf, start + 2, flow);
-		buf.writeUInt16LE(this.presence(flow), start);
+		this.positions[this.length] = ((this.chunks.length - 1) << chunkShift) + start;
+		this.used = this.write(this.chunk, start, flow);
 		return this.length++;
 	}
 
 	/** The flow at `index`, as a new object. */
 	get(index: number): Flow {
 		const position = this.positions[index];
-		const buf = this.chunks[Math.floor(position / chunkBytes)];
-		let at = position % chunkBytes;
-		const bits = buf.readUInt16LE(at);
-		at += 2;
-		const family = bits & v6 ? 'ipv6' : 'ipv4';
-		const protonum = buf[at];
-		const natCode = buf[at + 1];
-		const proto = this.strings[buf.readUInt16LE(at + 2)];
-		const id = buf.readUInt32LE(at + 4);
-		const zone = buf.readUInt16LE(at + 8);
-		at += 10;
-		const [original, afterOriginal] = readTuple(buf, at, bits & v6, bits & originalZone);
-		const [reply, afterReply] = readTuple(buf, afterOriginal, bits & v6, bits & replyZone);
-		at = afterReply;
-		const read32 = (bit: number): number | undefined => {
-			if (!(bits & bit)) return undefined;
+		const b = this.chunks[position >>> chunkShift];
+		let at = position & offsetMask;
+		const bits = b[at] | (b[at + 1] << 8);
+		const ipv6 = bits & v6;
+		const protonum = b[at + 2];
+		const natCode = b[at + 3];
+		const proto = this.strings[b[at + 4] | (b[at + 5] << 8)];
+		const id = u32(b, at + 6);
+		const zone = b[at + 10] | (b[at + 11] << 8);
+		at += 12;
+		const original = readTuple(b, at, ipv6, bits & originalZone);
+		at += tupleSize(ipv6, bits & originalZone);
+		const reply = readTuple(b, at, ipv6, bits & replyZone);
+		at += tupleSize(ipv6, bits & replyZone);
+		let status: number | undefined;
+		if (bits & hasStatus) {
+			status = u32(b, at);
 			at += 4;
-			return buf.readUInt32LE(at - 4);
-		};
+		}
 
-		const readDouble = (bit: number): number | undefined => {
-			if (!(bits & bit)) return undefined;
-			at += 8;
-			return buf.readDoubleLE(at - 8);
-		};
-
-		const readString = (bit: number): string | undefined => {
-			if (!(bits & bit)) return undefined;
+		let state: string | null | undefined = bits & stateNull ? null : undefined;
+		if (bits & hasState) {
+			state = this.strings[b[at] | (b[at + 1] << 8)];
 			at += 2;
-			return this.strings[buf.readUInt16LE(at - 2)];
-		};
+		}
 
-		const status = read32(hasStatus);
-		const state = bits & stateNull ? null : readString(hasState);
-		const timeout = read32(hasTimeout);
-		const mark = read32(hasMark);
-		const use = read32(hasUse);
+		let timeout: number | undefined;
+		if (bits & hasTimeout) {
+			timeout = u32(b, at);
+			at += 4;
+		}
+
+		let mark: number | undefined;
+		if (bits & hasMark) {
+			mark = u32(b, at);
+			at += 4;
+		}
+
+		let use: number | undefined;
+		if (bits & hasUse) {
+			use = u32(b, at);
+			at += 4;
+		}
+
 		let counters: Flow['counters'];
 		if (bits & hasCounters) {
-			const originalCounters: Counters = {
-				packets: buf.readDoubleLE(at),
-				bytes: buf.readDoubleLE(at + 8),
-			};
-			const replyCounters: Counters = {
-				packets: buf.readDoubleLE(at + 16),
-				bytes: buf.readDoubleLE(at + 24),
-			};
+			const originalCounters: Counters = {packets: f64(b, at), bytes: f64(b, at + 8)};
+			const replyCounters: Counters = {packets: f64(b, at + 16), bytes: f64(b, at + 24)};
 			counters = {original: originalCounters, reply: replyCounters};
 			at += 32;
 		}
 
-		const start = readDouble(hasStart);
-		const stop = readDouble(hasStop);
-		const helper = readString(hasHelper);
-		let labels: number[] | undefined;
-		if (bits & hasLabels) {
-			const count = buf.readUInt16LE(at);
-			at += 2;
-			labels = [];
-			for (let i = 0; i < count; i++, at += 2) labels.push(buf.readUInt16LE(at));
+		let start: number | undefined;
+		if (bits & hasStart) {
+			start = f64(b, at);
+			at += 8;
 		}
 
+		let stop: number | undefined;
+		if (bits & hasStop) {
+			stop = f64(b, at);
+			at += 8;
+		}
+
+		let helper: string | undefined;
+		if (bits & hasHelper) {
+			helper = this.strings[b[at] | (b[at + 1] << 8)];
+			at += 2;
+		}
+
+		let labels: number[] | undefined;
+		if (bits & hasLabels) {
+			const count = b[at] | (b[at + 1] << 8);
+			at += 2;
+			labels = [];
+			for (let i = 0; i < count; i++, at += 2) labels.push(b[at] | (b[at + 1] << 8));
+		}
+
+		// The decoder's field order, so code that reads both sees one object shape.
 		return {
 			id,
-			family,
+			family: ipv6 ? 'ipv6' : 'ipv4',
 			protonum,
 			proto,
 			original,
@@ -164,98 +195,201 @@ export class CompactFlows {
 		return index;
 	}
 
-	private presence(flow: Flow): number {
-		let bits = flow.family === 'ipv6' ? v6 : 0;
-		if (flow.status !== undefined) bits |= hasStatus;
-		if (flow.state === null) bits |= stateNull;
-		else if (flow.state !== undefined) bits |= hasState;
-		if (flow.timeout !== undefined) bits |= hasTimeout;
-		if (flow.mark !== undefined) bits |= hasMark;
-		if (flow.use !== undefined) bits |= hasUse;
-		if (flow.counters !== undefined) bits |= hasCounters;
-		if (flow.start !== undefined) bits |= hasStart;
-		if (flow.stop !== undefined) bits |= hasStop;
-		if (flow.helper !== undefined) bits |= hasHelper;
-		if (flow.labels !== undefined) bits |= hasLabels;
-		if (flow.original.zone !== undefined) bits |= originalZone;
-		if (flow.reply.zone !== undefined) bits |= replyZone;
-		return bits;
+	private protoIndex(proto: string): number {
+		if (proto !== this.lastProto || this.lastProtoIndex < 0) {
+			this.lastProtoIndex = this.intern(proto);
+			this.lastProto = proto;
+		}
+
+		return this.lastProtoIndex;
 	}
 
-	/** Writes everything after the presence bits from `at`; returns where the record ends. */
-	private write(buf: Buffer, at: number, flow: Flow): number {
-		buf[at] = flow.protonum;
-		buf[at + 1] = flow.nat === undefined ? 0 : natCodes.indexOf(flow.nat) + 1;
-		buf.writeUInt16LE(this.intern(flow.proto), at + 2);
-		buf.writeUInt32LE(flow.id >>> 0, at + 4);
-		buf.writeUInt16LE(flow.zone, at + 8);
-		at = writeTuple(buf, at + 10, flow.original);
-		at = writeTuple(buf, at, flow.reply);
-		if (flow.status !== undefined) at = buf.writeUInt32LE(flow.status >>> 0, at);
-		if (typeof flow.state === 'string') at = buf.writeUInt16LE(this.intern(flow.state), at);
-		if (flow.timeout !== undefined) at = buf.writeUInt32LE(flow.timeout >>> 0, at);
-		if (flow.mark !== undefined) at = buf.writeUInt32LE(flow.mark >>> 0, at);
-		if (flow.use !== undefined) at = buf.writeUInt32LE(flow.use >>> 0, at);
-		if (flow.counters !== undefined) {
-			at = buf.writeDoubleLE(flow.counters.original.packets, at);
-			at = buf.writeDoubleLE(flow.counters.original.bytes, at);
-			at = buf.writeDoubleLE(flow.counters.reply.packets, at);
-			at = buf.writeDoubleLE(flow.counters.reply.bytes, at);
+	private stateIndex(state: string): number {
+		if (state !== this.lastState || this.lastStateIndex < 0) {
+			this.lastStateIndex = this.intern(state);
+			this.lastState = state;
 		}
 
-		if (flow.start !== undefined) at = buf.writeDoubleLE(flow.start, at);
-		if (flow.stop !== undefined) at = buf.writeDoubleLE(flow.stop, at);
-		if (flow.helper !== undefined) at = buf.writeUInt16LE(this.intern(flow.helper), at);
+		return this.lastStateIndex;
+	}
+
+	/** Writes `flow`'s record from `start`, presence bits first; returns where it ends. */
+	private write(b: Uint8Array, start: number, flow: Flow): number {
+		const {original, reply} = flow;
+		let bits = flow.family === 'ipv6' ? v6 : 0;
+		const natCode = flow.nat === undefined ? 0 : natCodes.indexOf(flow.nat) + 1;
+		b[start + 2] = flow.protonum;
+		b[start + 3] = natCode;
+		u16To(b, start + 4, this.protoIndex(flow.proto));
+		u32To(b, start + 6, flow.id);
+		u16To(b, start + 10, flow.zone);
+		let at = writeTuple(b, start + 12, original);
+		if (original.zone !== undefined) bits |= originalZone;
+		at = writeTuple(b, at, reply);
+		if (reply.zone !== undefined) bits |= replyZone;
+		if (flow.status !== undefined) {
+			bits |= hasStatus;
+			at = u32To(b, at, flow.status);
+		}
+
+		if (flow.state === null) bits |= stateNull;
+		else if (flow.state !== undefined) {
+			bits |= hasState;
+			at = u16To(b, at, this.stateIndex(flow.state));
+		}
+
+		if (flow.timeout !== undefined) {
+			bits |= hasTimeout;
+			at = u32To(b, at, flow.timeout);
+		}
+
+		if (flow.mark !== undefined) {
+			bits |= hasMark;
+			at = u32To(b, at, flow.mark);
+		}
+
+		if (flow.use !== undefined) {
+			bits |= hasUse;
+			at = u32To(b, at, flow.use);
+		}
+
+		const {counters} = flow;
+		if (counters !== undefined) {
+			bits |= hasCounters;
+			at = f64To(b, at, counters.original.packets);
+			at = f64To(b, at, counters.original.bytes);
+			at = f64To(b, at, counters.reply.packets);
+			at = f64To(b, at, counters.reply.bytes);
+		}
+
+		if (flow.start !== undefined) {
+			bits |= hasStart;
+			at = f64To(b, at, flow.start);
+		}
+
+		if (flow.stop !== undefined) {
+			bits |= hasStop;
+			at = f64To(b, at, flow.stop);
+		}
+
+		if (flow.helper !== undefined) {
+			bits |= hasHelper;
+			at = u16To(b, at, this.intern(flow.helper));
+		}
+
 		if (flow.labels !== undefined) {
-			at = buf.writeUInt16LE(flow.labels.length, at);
-			for (const label of flow.labels) at = buf.writeUInt16LE(label, at);
+			bits |= hasLabels;
+			at = u16To(b, at, flow.labels.length);
+			for (const label of flow.labels) at = u16To(b, at, label);
 		}
 
+		u16To(b, start, bits);
 		return at;
 	}
 }
 
-function writeAddress(buf: Buffer, at: number, address: Address): number {
-	if (typeof address === 'number') return buf.writeUInt32LE(address >>> 0, at);
-	buf.set(address, at);
+// Little-endian by byte math; a stored byte keeps the low 8 bits, so an unsigned field's
+// value and a signed one's two's complement come out of the same writer.
+
+function u16To(b: Uint8Array, at: number, value: number): number {
+	b[at] = value;
+	b[at + 1] = value >>> 8;
+	return at + 2;
+}
+
+function u32To(b: Uint8Array, at: number, value: number): number {
+	b[at] = value;
+	b[at + 1] = value >>> 8;
+	b[at + 2] = value >>> 16;
+	b[at + 3] = value >>> 24;
+	return at + 4;
+}
+
+function f64To(b: Uint8Array, at: number, value: number): number {
+	doubleValue[0] = value;
+	const d = doubleBytes;
+	b[at] = d[0];
+	b[at + 1] = d[1];
+	b[at + 2] = d[2];
+	b[at + 3] = d[3];
+	b[at + 4] = d[4];
+	b[at + 5] = d[5];
+	b[at + 6] = d[6];
+	b[at + 7] = d[7];
+	return at + 8;
+}
+
+function i32(b: Uint8Array, at: number): number {
+	return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24);
+}
+
+function u32(b: Uint8Array, at: number): number {
+	return i32(b, at) >>> 0;
+}
+
+function i16(b: Uint8Array, at: number): number {
+	return ((b[at] | (b[at + 1] << 8)) << 16) >> 16;
+}
+
+function f64(b: Uint8Array, at: number): number {
+	const d = doubleBytes;
+	d[0] = b[at];
+	d[1] = b[at + 1];
+	d[2] = b[at + 2];
+	d[3] = b[at + 3];
+	d[4] = b[at + 4];
+	d[5] = b[at + 5];
+	d[6] = b[at + 6];
+	d[7] = b[at + 7];
+	return doubleValue[0];
+}
+
+function writeAddress(b: Uint8Array, at: number, address: Address): number {
+	if (typeof address === 'number') return u32To(b, at, address);
+	b.set(address, at);
 	return at + 16;
 }
 
-function readAddress(buf: Buffer, at: number, ipv6: number): Address {
-	if (!ipv6) return buf.readUInt32LE(at);
-	// A plain Uint8Array of its own, as the decoder makes (a Buffer's slice would be a Buffer).
-	const address = new Uint8Array(16);
-	address.set(buf.subarray(at, at + 16));
-	return address;
+/** Bytes a tuple takes: two addresses, ports, ICMP type, code and id, then its zone if any. */
+function tupleSize(ipv6: number, zoned: number): number {
+	return (ipv6 ? 32 : 8) + (zoned ? 14 : 12);
 }
 
 /** Addresses, ports, then ICMP type and code (-1 for none, as int16) and id (int32). */
-function writeTuple(buf: Buffer, at: number, tuple: Tuple): number {
-	at = writeAddress(buf, at, tuple.src);
-	at = writeAddress(buf, at, tuple.dst);
-	at = buf.writeUInt16LE(tuple.sport, at);
-	at = buf.writeUInt16LE(tuple.dport, at);
-	at = buf.writeInt16LE(tuple.icmpType, at);
-	at = buf.writeInt16LE(tuple.icmpCode, at);
-	at = buf.writeInt32LE(tuple.icmpId, at);
-	if (tuple.zone !== undefined) at = buf.writeUInt16LE(tuple.zone, at);
+function writeTuple(b: Uint8Array, at: number, tuple: Tuple): number {
+	at = writeAddress(b, at, tuple.src);
+	at = writeAddress(b, at, tuple.dst);
+	at = u16To(b, at, tuple.sport);
+	at = u16To(b, at, tuple.dport);
+	at = u16To(b, at, tuple.icmpType);
+	at = u16To(b, at, tuple.icmpCode);
+	at = u32To(b, at, tuple.icmpId);
+	if (tuple.zone !== undefined) at = u16To(b, at, tuple.zone);
 	return at;
 }
 
-function readTuple(buf: Buffer, at: number, ipv6: number, zoned: number): [Tuple, number] {
-	const size = ipv6 ? 16 : 4;
-	const src = readAddress(buf, at, ipv6);
-	const dst = readAddress(buf, at + size, ipv6);
-	at += size * 2;
-	const tuple: Tuple = {
+function readTuple(b: Uint8Array, at: number, ipv6: number, zoned: number): Tuple {
+	let src: Address;
+	let dst: Address;
+	if (ipv6) {
+		// Copies of their own, as the decoder makes (`slice` of a plain Uint8Array is one).
+		src = b.slice(at, at + 16);
+		dst = b.slice(at + 16, at + 32);
+		at += 32;
+	} else {
+		src = u32(b, at);
+		dst = u32(b, at + 4);
+		at += 8;
+	}
+
+	return {
 		src,
 		dst,
-		sport: buf.readUInt16LE(at),
-		dport: buf.readUInt16LE(at + 2),
-		icmpType: buf.readInt16LE(at + 4),
-		icmpCode: buf.readInt16LE(at + 6),
-		icmpId: buf.readInt32LE(at + 8),
-		zone: zoned ? buf.readUInt16LE(at + 12) : undefined,
+		sport: b[at] | (b[at + 1] << 8),
+		dport: b[at + 2] | (b[at + 3] << 8),
+		icmpType: i16(b, at + 4),
+		icmpCode: i16(b, at + 6),
+		icmpId: i32(b, at + 8),
+		zone: zoned ? b[at + 12] | (b[at + 13] << 8) : undefined,
 	};
-	return [tuple, at + (zoned ? 14 : 12)];
 }

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
 import {test} from 'node:test';
 import {CompactFlows} from '../../source/flow/compact-flows.js';
 import type {Flow} from '../../source/flow/types.js';
+import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
 import {syntheticFlows} from '../helpers/synthetic-flows.js';
 
 /** A flow's fields as plain data (undefined ones left out, as the JSON form leaves them). */
@@ -75,4 +77,49 @@ test('an IPv6 address comes back as its own 16 bytes, not a view into the list',
 	assert.deepEqual(back.original.src, address);
 	(back.original.src as Uint8Array)[0] = 99;
 	assert.equal((list.get(0).original.src as Uint8Array)[0], 1);
+});
+
+test('numbers at the edges of their fields come back exactly: u32 maxima, negative ICMP fields, counters past 2^32 and 2^53, fractional times', () => {
+	const base = syntheticFlows(1, 9)[0];
+	const flow: Flow = {
+		...base,
+		id: 0xffffffff,
+		status: 0xffffffff,
+		timeout: 0xffffffff,
+		mark: 0x80000000,
+		use: 0,
+		zone: 0xffff,
+		original: {...base.original, sport: 0xffff, icmpType: -1, icmpCode: 255, icmpId: -2},
+		reply: {...base.reply, dport: 0, icmpType: 0, icmpCode: -1, icmpId: 0x7fffffff},
+		counters: {
+			original: {packets: 2 ** 32 + 1, bytes: 2 ** 53 + 2},
+			reply: {packets: 0, bytes: 2 ** 64},
+		},
+		start: 1_764_000_000_123.25,
+		stop: -0.5,
+	};
+	const list = new CompactFlows();
+	list.add(flow);
+	assert.deepEqual(plain(list.get(0)), plain(flow));
+	assert.equal(list.get(0).counters?.reply.bytes, 2 ** 64);
+});
+
+test('flows decoded from a captured dump (IPv6, SCTP, zones, NAT) come back field for field, in the key order the decoder gives', () => {
+	const {datagrams} = JSON.parse(
+		readFileSync(new URL('../fixtures/dump-variety.json', import.meta.url), 'utf8'),
+	) as {datagrams: string[]};
+	const decoded: Flow[] = [];
+	for (const hex of datagrams)
+		decodeDatagram(Buffer.from(hex, 'hex'), {flow: (flow) => decoded.push(flow)});
+	assert.ok(decoded.some((flow) => flow.family === 'ipv6'));
+	assert.ok(decoded.some((flow) => flow.zone !== 0));
+	const list = new CompactFlows();
+	for (const flow of decoded) list.add(flow);
+	decoded.forEach((flow, i) => {
+		const back = list.get(i);
+		assert.deepEqual(plain(back), plain(flow), `flow ${i}`);
+		// One object shape for the printers, whichever path a flow took.
+		assert.deepEqual(Object.keys(back), Object.keys(flow));
+		assert.deepEqual(Object.keys(back.original), Object.keys(flow.original));
+	});
 });

@@ -134,6 +134,48 @@ function varying(chunks: readonly Uint32Array[], n: number): Uint32Array[] {
 }
 
 /**
+ * Sorts each run of `order[0..n)` that ties on `keys` by `ids` (ascending, stable). After a
+ * stable sort by the keys this is the order a sort by ids and then by the keys gives, but ids
+ * are only sorted where keys tie, which most columns seldom do.
+ */
+function sortTiesById(
+	order: Int32Array,
+	n: number,
+	keys: readonly Uint32Array[],
+	ids: Uint32Array,
+	scratch: Int32Array,
+): void {
+	let start = 0;
+	while (start < n) {
+		let end = start + 1;
+		while (end < n && tied(keys, order[start], order[end])) end++;
+		if (end - start > 32) radixSort(order.subarray(start, end), end - start, [ids], scratch);
+		else if (end - start > 1) insertById(order, start, end, ids);
+		start = end;
+	}
+}
+
+function tied(keys: readonly Uint32Array[], a: number, b: number): boolean {
+	for (const chunk of keys) if (chunk[a] !== chunk[b]) return false;
+	return true;
+}
+
+/** Insertion sort of `order[start..end)` by `ids`: stable, and cheapest for a short run. */
+function insertById(order: Int32Array, start: number, end: number, ids: Uint32Array): void {
+	for (let i = start + 1; i < end; i++) {
+		const index = order[i];
+		const id = ids[index];
+		let j = i - 1;
+		while (j >= start && ids[order[j]] > id) {
+			order[j + 1] = order[j];
+			j--;
+		}
+
+		order[j + 1] = index;
+	}
+}
+
+/**
  * Reads the table, keeps the matching flows compactly, sorts them by `options.sort` (ties by
  * conntrack id, then the kernel's order; reverse flips the column, not the ties) and prints
  * them in `options.format`.
@@ -151,6 +193,14 @@ export async function printSorted(
 	const ids = new GrowingChunks(1, false);
 	const flows = new CompactFlows();
 	const keeps = await onceKeeps(options);
+	// The printer's modules (text: the view) load while the kernel is still dumping, not after
+	// it. Nothing is written before the first row but CSV's header, into the buffer.
+	const printing = flowPrinter(out, options.format, options.width, {
+		column,
+		reverse: options.reverse,
+	});
+	// Awaited after the dump; if the dump fails first, its error is the one that counts.
+	printing.catch(() => undefined);
 	const now = Date.now();
 	await client.dump((flow) => {
 		if (!keeps(flow, now)) return;
@@ -165,18 +215,16 @@ export async function printSorted(
 	const order = new Int32Array(n);
 	for (let i = 0; i < n; i++) order[i] = i;
 	const scratch = new Int32Array(n);
-	radixSort(order, n, varying(ids.chunks, n), scratch);
 	let flip = options.reverse ? 0xffffffff : 0;
 	if (numeric) {
 		encodeNumbers(keys.values, n, keys.chunks[0], keys.chunks[1], options.reverse);
 		flip = 0;
 	}
 
-	radixSort(order, n, varying(keys.chunks, n), scratch, flip);
-	const printer = await flowPrinter(out, options.format, options.width, {
-		column,
-		reverse: options.reverse,
-	});
+	const sortKeys = varying(keys.chunks, n);
+	radixSort(order, n, sortKeys, scratch, flip);
+	sortTiesById(order, n, sortKeys, ids.chunks[0], scratch);
+	const printer = await printing;
 	try {
 		for (let i = 0; i < n; i++) printer.add(flows.get(order[i]), now);
 		printer.end();

@@ -28,11 +28,11 @@ import {addCpuStats, decodeGlobalStats} from './stats.js';
 const rereadBatch = 256;
 
 /**
- * Tables from this many entries are dumped through a worker thread. The worker's start-up
- * (~50 ms, ~12 MB) is paid back at ~0.7 us per flow: about even at 70k, 10-20 ms ahead at 100k
- * for `--once` (docs/facts.md#dump-thread).
+ * Tables from this many entries are dumped through a worker thread. Its start-up (~50 ms, ~12 MB)
+ * is paid back at 0.35-0.75 us per flow: at 100k, streamed `--once` is 10-20 ms ahead and
+ * `--sort`/`--group-by` 20-30 ms behind; above ~170k every mode is ahead (docs/facts.md#dump-thread).
  */
-const defaultThreadFrom = 75_000;
+const defaultThreadFrom = 100_000;
 
 /** How `ConntrackClient.open` sets the client up. */
 export interface ClientOptions {

@@ -15,6 +15,7 @@ import {writeAddressChunks} from '../model/row-keys.js';
 import {isGroupSortColumn} from '../model/sort-choice.js';
 import {chooseGroupColumns} from '../view/column-layout.js';
 import {formatGroupRow, formatHeaderLine} from '../view/row-format.js';
+import {textWidthReady} from '../view/text.js';
 import {closedOrThrow, onceKeeps, type OnceOptions} from './once.js';
 import {GrowingChunks} from './once-sorted.js';
 import type {ChunkWriter} from './stdout-writer.js';
@@ -169,6 +170,7 @@ export async function printGroups(
 			for (const r of rows)
 				out.add([by, r.key, r.count, r.closed, r.packets, r.bytes].join(',') + '\n');
 		} else {
+			await textWidthReady();
 			const columns = chooseGroupColumns(options.width, by);
 			out.add(formatHeaderLine(columns, options.width, {column: sort, reverse}).trimEnd() + '\n');
 			for (const row of rows) out.add(formatGroupRow(row, columns, options.width).trimEnd() + '\n');

@@ -110,6 +110,8 @@ export async function flowPrinter(
 	}
 
 	const {textPrinter} = await import('./once-text.js');
+	// Older Node cannot load string-width in the middle of a row (view/text.ts).
+	await (await import('../view/text.js')).textWidthReady();
 	return textPrinter(out, width, sort);
 }
 

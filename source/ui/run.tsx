@@ -7,6 +7,7 @@ import {App} from './app.js';
 import {bracketedPasteOff, bracketedPasteOn} from './input-batch.js';
 import {Screen} from './screen.js';
 import type {TuiDeps, TuiOptions} from './types.js';
+import {textWidthReady} from '../view/text.js';
 
 export type {EventFeed, TuiDeps, TuiOptions} from './types.js';
 
@@ -32,6 +33,8 @@ export async function runTui(deps: TuiDeps, options: TuiOptions): Promise<number
 		return 2;
 	}
 
+	// Older Node cannot load string-width in the middle of a frame (view/text.ts).
+	await textWidthReady();
 	const screen = new Screen(stdout);
 	let resolveDone!: (code: number) => void;
 	const done = new Promise<number>((resolve) => {

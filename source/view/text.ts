@@ -1,27 +1,56 @@
 /**
  * Width-aware string helpers for fixed-width cells. Nearly everything shown is ASCII
- * (addresses, numbers, state names), so the common case never pays for `string-width`; DNS
- * names and the ellipsis take the slow path.
+ * (addresses, numbers, state names) or one of the view's own one-column marks (the ellipsis,
+ * the sort arrows), so the common case never pays for `string-width`; DNS names and other
+ * text take the slow path. `string-width` is not even loaded until such text turns up: its
+ * load took ~35 ms of a ~150 ms `--once` (docs/facts.md#loading-string-width).
  */
-import stringWidth from 'string-width';
+import {createRequire} from 'node:module';
 
 /** The one-column character that marks shortened text. */
 export const ellipsis = '…';
 
-const printableAscii = /^[\u0020-\u007e]*$/;
+// Printable ASCII plus the view's own marks (ellipsis, sort arrows): one column per UTF-16 unit,
+// as string-width measures them.
+const narrowText = /^[\u0020-\u007e…↑↓]*$/;
+
+/** `string-width`'s measure, once something needed it. */
+let stringWidth: ((text: string) => number) | undefined;
+
+/**
+ * Resolves once `textWidth` and the helpers can measure any text synchronously. Where Node
+ * can `require()` an ES module (20.19+, 22.12+) that is at once: `string-width` loads itself
+ * the first time it is needed. Older Node loads it here. Await it before drawing.
+ */
+export async function textWidthReady(): Promise<void> {
+	if (stringWidth || process.features.require_module) return;
+	stringWidth = (await import('string-width')).default;
+}
+
+/** Columns of text outside `narrowText`, loading `string-width` when first asked. */
+function wideWidth(text: string): number {
+	if (!stringWidth) {
+		if (!process.features.require_module)
+			throw new Error('conntop: text width asked before textWidthReady() resolved');
+		const require = createRequire(import.meta.url);
+		stringWidth = (require('string-width') as {default: (text: string) => number}).default;
+	}
+
+	return stringWidth(text);
+}
 
 /** Columns `text` takes on a terminal (no escape sequences expected). */
 export function textWidth(text: string): number {
-	return printableAscii.test(text) ? text.length : stringWidth(text);
+	return narrowText.test(text) ? text.length : wideWidth(text);
 }
 
 /** The longest prefix of `text` at most `width` columns wide. */
 function headByWidth(text: string, width: number): string {
-	if (printableAscii.test(text)) return text.slice(0, width);
+	if (narrowText.test(text)) return text.slice(0, width);
 	let used = 0;
 	let out = '';
 	for (const char of text) {
-		const w = stringWidth(char);
+		const w = wideWidth(char);
 		if (used + w > width) break;
 		used += w;
 		out += char;
@@ -32,12 +61,12 @@ function headByWidth(text: string, width: number): string {
 
 /** The longest suffix of `text` at most `width` columns wide. */
 function tailByWidth(text: string, width: number): string {
-	if (printableAscii.test(text)) return width <= 0 ? '' : text.slice(-width);
+	if (narrowText.test(text)) return width <= 0 ? '' : text.slice(-width);
 	const chars = [...text];
 	let used = 0;
 	let out = '';
 	for (let i = chars.length - 1; i >= 0; i--) {
-		const w = stringWidth(chars[i]);
+		const w = wideWidth(chars[i]);
 		if (used + w > width) break;
 		used += w;
 		out = chars[i] + out;

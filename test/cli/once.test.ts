@@ -4,6 +4,7 @@ import {existsSync} from 'node:fs';
 import {after, before, describe, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {FlowJson} from '../../source/flow/json.js';
+import {stateRank} from '../../source/model/names.js';
 import {TestNamespace} from '../helpers/netns.js';
 import {populateVariety} from '../helpers/populate.js';
 
@@ -103,6 +104,29 @@ describe('--once streamed (no sort) and sorted print the same flows', () => {
 			);
 			assert.equal(sorted.title, streamed.title.replace('State ', 'State↑'));
 			assert.deepEqual(sorted.rows, streamed.rows, `width ${width}`);
+		}
+	});
+
+	test('sorted flows follow the column, ties go by conntrack id; reverse flips the column, not the ties', () => {
+		const columns = {
+			state: (flow: FlowJson) => stateRank(flow.state),
+			proto: (flow: FlowJson) => flow.protonum,
+		};
+		for (const [column, key] of Object.entries(columns)) {
+			for (const reverse of [false, true]) {
+				const args = ['--netns', ns.name, '--once', '--json', '-s', column];
+				const flows = JSON.parse(conntop(reverse ? [...args, '-r'] : args)) as FlowJson[];
+				let ties = 0;
+				for (let i = 1; i < flows.length; i++) {
+					const [a, b] = [key(flows[i - 1]), key(flows[i])];
+					assert.ok(reverse ? a >= b : a <= b, `${column} ${reverse ? 'reversed ' : ''}at ${i}`);
+					if (a !== b) continue;
+					ties++;
+					assert.ok(flows[i - 1].id <= flows[i].id, `${column} tie at ${i} by id`);
+				}
+
+				assert.ok(ties > 0 && new Set(flows.map(key)).size > 1, `${column}: ties and keys`);
+			}
 		}
 	});
 

@@ -5,6 +5,7 @@
  * package under overflow). Requests here are serialised: one in flight at a time on the socket,
  * so replies never interleave.
  */
+import {readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 // The raw socket alone: the package's index loads every generated protocol module (~100 ms).
 import {RawNetlinkSocket} from 'netlink/dist/raw.js';
@@ -12,6 +13,7 @@ import type {CpuCounters, DeleteOutcome, DumpSummary, KernelStats} from '../flow
 import type {Flow, RereadResult} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram, type DecodeSink} from './decode-datagram.js';
+import type {SpareDumpThread} from './dump-thread.js';
 import {
 	encodeCountRequest,
 	encodeDeleteRequest,
@@ -67,6 +69,11 @@ export class ConntrackClient {
 	private closed = false;
 	/** Stops the dump thread in flight, if any. */
 	private stopThread: ((reason: Error) => void) | undefined;
+	/**
+	 * A dump thread started by `open` for the first dump of a big table, so that its start-up
+	 * overlaps what the caller loads before dumping (the TUI: Ink and React, ~100 ms).
+	 */
+	private spare: Promise<SpareDumpThread | undefined> | undefined;
 
 	private constructor(
 		private readonly socket: RawNetlinkSocket,
@@ -108,7 +115,15 @@ export class ConntrackClient {
 		}
 
 		socket.unref();
-		return new ConntrackClient(socket, options);
+		const client = new ConntrackClient(socket, options);
+		const from = options.threadFrom ?? defaultThreadFrom;
+		if (from <= 0 || (from !== Infinity && readConntrackCount() >= from)) {
+			client.spare = import('./dump-thread.js').then(({startDumpThread}) =>
+				client.closed ? undefined : startDumpThread({slots: options.threadSlots}),
+			);
+		}
+
+		return client;
 	}
 
 	/**
@@ -135,7 +150,9 @@ export class ConntrackClient {
 				unknownAttributes++;
 			},
 		};
-		if (await this.threadPays()) await this.dumpInThread(sink);
+		const spare = this.spare;
+		this.spare = undefined;
+		if (spare || (await this.threadPays())) await this.dumpInThread(sink, await spare);
 		else await this.request((seq) => encodeDumpRequest(seq), true, sink);
 		return {flows, errors, interrupted, unknownAttributes};
 	}
@@ -232,6 +249,8 @@ export class ConntrackClient {
 		const error = new KernelError('socket', 'the conntrack socket was closed');
 		this.fail(error);
 		this.stopThread?.(error);
+		void this.spare?.then((spare) => spare?.stop());
+		this.spare = undefined;
 		this.socket.close();
 	}
 
@@ -246,10 +265,13 @@ export class ConntrackClient {
 		);
 	}
 
-	/** One dump through a worker thread, serialised with the other requests like `request`. */
-	private async dumpInThread(sink: DecodeSink): Promise<void> {
+	/**
+	 * One dump through a worker thread (`spare`, or one started now), serialised with the other
+	 * requests like `request`.
+	 */
+	private async dumpInThread(sink: DecodeSink, spare?: SpareDumpThread): Promise<void> {
 		// Loaded only for a big table: worker_threads and the thread's modules cost ~5 ms at start-up.
-		const {readDumpInThread} = await import('./dump-thread.js');
+		const {startDumpThread} = await import('./dump-thread.js');
 		return this.serialised(async () => {
 			if (this.closed) throw new KernelError('socket', 'the conntrack socket is closed');
 			const seq = (this.seq = (this.seq + 1) >>> 0);
@@ -262,12 +284,11 @@ export class ConntrackClient {
 					if (errno !== 0) refused = errorFromErrno(errno, 'the conntrack request');
 				},
 			};
-			const thread = readDumpInThread(
+			const thread = (spare ?? startDumpThread({slots: this.options.threadSlots})).read(
 				encodeDumpRequest(seq),
 				(datagram) => {
 					decodeDatagram(datagram, replies);
 				},
-				{slots: this.options.threadSlots},
 			);
 			this.stopThread = thread.stop;
 			try {
@@ -359,6 +380,18 @@ export async function readConntrackMax(): Promise<number | undefined> {
 		return Number.isFinite(value) ? value : undefined;
 	} catch {
 		return undefined;
+	}
+}
+
+/**
+ * The number of entries in the current network namespace's table, read from procfs (microseconds,
+ * synchronous, the namespace of the reader), or 0 when conntrack is not loaded.
+ */
+function readConntrackCount(): number {
+	try {
+		return Number.parseInt(readFileSync('/proc/sys/net/netfilter/nf_conntrack_count', 'utf8'), 10);
+	} catch {
+		return 0;
 	}
 }
 

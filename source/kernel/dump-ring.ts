@@ -4,6 +4,7 @@
  * threads with one copy and no message per datagram. The worker writes a slot only while
  * fewer than `slots` are unread, so memory stays this size whatever the table's (issue 12).
  */
+import type {MessagePort} from 'node:worker_threads';
 
 /**
  * Bytes per slot: the receive buffer the dump socket reads into. The kernel sizes each dump
@@ -45,8 +46,13 @@ export const Control = {
 	 * the worker should wake it (it then decodes several datagrams per wake-up).
 	 */
 	wakeAt: 9,
+	/**
+	 * Set by the main thread once the request is on `requests`: until then the worker (a spare,
+	 * started ahead of its dump) waits with its socket open.
+	 */
+	go: 10,
 	/** Where the slot lengths start: one word per slot. */
-	lengths: 10,
+	lengths: 11,
 } as const;
 
 /** The worker's state, in `Control.state`. */
@@ -75,16 +81,19 @@ export interface DumpWorkerData {
 	/** `slots * slotBytes` bytes. */
 	readonly ring: SharedArrayBuffer;
 	readonly slots: number;
-	/** The encoded dump request, sent as is. */
-	readonly request: Uint8Array;
+	/**
+	 * Where the encoded dump request comes, as one Uint8Array message, before `go` is set; the
+	 * worker takes it with `receiveMessageOnPort` (it waits on `go`, not in its event loop).
+	 */
+	readonly requests: MessagePort;
 }
 
 /** Allocates the shared memory for a ring of `slots` datagrams, all counters zero. */
-export function createRing(slots: number, request: Uint8Array): DumpWorkerData {
+export function createRing(slots: number, requests: MessagePort): DumpWorkerData {
 	return {
 		control: new SharedArrayBuffer((Control.lengths + slots) * 4),
 		ring: new SharedArrayBuffer(slots * slotBytes),
 		slots,
-		request,
+		requests,
 	};
 }

@@ -5,7 +5,7 @@
  */
 import {extname} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {Worker} from 'node:worker_threads';
+import {MessageChannel, Worker} from 'node:worker_threads';
 import {
 	Control,
 	DumpState,
@@ -72,20 +72,28 @@ export interface DumpThreadOptions {
 	readonly slots?: number;
 }
 
+/** A worker started ahead of its dump: it boots and opens its socket, then waits for `read`. */
+export interface SpareDumpThread {
+	/**
+	 * Sends `request` (an encoded dump request) on the worker's socket and reads the replies;
+	 * `onDatagram` gets each datagram in order, up to 32 per turn of the event loop (as the
+	 * socket package delivers them), so timers and input still run during a long dump. The
+	 * Buffer is a view of a ring slot that is reused once `onDatagram` returns: decode it there,
+	 * keep nothing that points into it. Call it once.
+	 */
+	readonly read: (request: Uint8Array, onDatagram: (datagram: Buffer) => void) => DumpThread;
+	/** Ends the worker (unused, or its dump). Idempotent. */
+	readonly stop: () => void;
+}
+
 /**
- * Starts a worker that sends `request` (an encoded dump request) on a socket of its own and
- * reads the replies; `onDatagram` gets each datagram in order, one per turn of the event loop
- * (as a socket's 'message' event would), so timers and input still run during a long dump.
- * The Buffer is a view of a ring slot that is reused once `onDatagram` returns: decode it there,
- * keep nothing that points into it. The worker ends with the dump and never keeps the process
- * alive after it.
+ * Starts a dump worker now, for a `read` later: its start-up (~50 ms) then overlaps whatever
+ * the caller does meanwhile. It keeps the process alive only while it reads a dump, and ends
+ * with the dump or `stop`.
  */
-export function readDumpInThread(
-	request: Uint8Array,
-	onDatagram: (datagram: Buffer) => void,
-	options: DumpThreadOptions = {},
-): DumpThread {
-	const data = createRing(options.slots ?? defaultSlots, request);
+export function startDumpThread(options: DumpThreadOptions = {}): SpareDumpThread {
+	const requests = new MessageChannel();
+	const data = createRing(options.slots ?? defaultSlots, requests.port2);
 	const control = new Int32Array(data.control);
 	const views = Array.from({length: data.slots}, (_, slot) =>
 		Buffer.from(data.ring, slot * slotBytes, slotBytes),
@@ -97,11 +105,14 @@ export function readDumpInThread(
 	const worker = new Worker(entry, {
 		eval: isScript,
 		workerData: data satisfies DumpWorkerData,
+		transferList: [requests.port2],
 		// None of the process's flags: they are for the main thread (or V8 flags a worker refuses).
 		execArgv: [],
 		// The worker only copies bytes: a small heap is plenty.
 		resourceLimits: {maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32},
 	});
+	// Until `read`: a spare that is never used must not hold the process open.
+	worker.unref();
 
 	/** Wakes `pump` from its wait; it then reads `stopped` or `died`. */
 	const wake = (): void => {
@@ -117,7 +128,8 @@ export function readDumpInThread(
 	const askToStop = (): boolean => {
 		if (Atomics.load(control, Control.idle)) return false;
 		Atomics.store(control, Control.stop, 1);
-		// A worker blocked on a full ring waits on `read`; one waiting in epoll needs a message.
+		// A spare waits on `go`, a worker on a full ring on `read`; one in epoll needs a message.
+		Atomics.notify(control, Control.go);
 		Atomics.notify(control, Control.read);
 		worker.postMessage('stop');
 		return true;
@@ -146,7 +158,7 @@ export function readDumpInThread(
 	/** How far ahead the worker must be before it wakes a main thread that caught up with it. */
 	const wakeBatch = Math.max(1, data.slots >> 2);
 
-	const pump = async (): Promise<void> => {
+	const pump = async (onDatagram: (datagram: Buffer) => void): Promise<void> => {
 		let read = 0;
 		for (;;) {
 			if (stopped) throw stopped;
@@ -186,14 +198,40 @@ export function readDumpInThread(
 		if (stopped) return;
 		stopped = reason ?? new KernelError('socket', 'the dump was stopped');
 		askToStop();
+		requests.port1.close();
 		worker.unref();
 		wake();
 	};
 
-	const finished = pump().finally(() => {
-		stop();
-	});
-	return {finished, stop};
+	let reading = false;
+	const read = (request: Uint8Array, onDatagram: (datagram: Buffer) => void): DumpThread => {
+		if (reading) throw new Error('a dump thread reads one dump');
+		reading = true;
+		requests.port1.postMessage(request);
+		Atomics.store(control, Control.go, 1);
+		Atomics.notify(control, Control.go);
+		if (!stopped) worker.ref();
+		const finished = pump(onDatagram).finally(() => {
+			stop();
+		});
+		return {finished, stop};
+	};
+
+	return {
+		read,
+		stop() {
+			stop();
+		},
+	};
+}
+
+/** Starts a dump worker and reads one dump with it: `startDumpThread(options).read(...)`. */
+export function readDumpInThread(
+	request: Uint8Array,
+	onDatagram: (datagram: Buffer) => void,
+	options: DumpThreadOptions = {},
+): DumpThread {
+	return startDumpThread(options).read(request, onDatagram);
 }
 
 /** The KernelError for a worker that reported its socket failed. */

@@ -6,7 +6,7 @@
  * before (docs/facts.md#dump-thread). Started by `dump-thread.ts`; it ends by itself once the
  * datagram with NLMSG_DONE (or the request's NLMSG_ERROR) is in the ring, or when asked to stop.
  */
-import {parentPort, workerData} from 'node:worker_threads';
+import {parentPort, receiveMessageOnPort, workerData} from 'node:worker_threads';
 // The raw socket alone: the package's index loads every generated protocol module (~100 ms).
 import {RawNetlinkSocket} from 'netlink/dist/raw.js';
 import {align4, readU16Host, readU32Host} from './bytes.js';
@@ -113,6 +113,23 @@ function onMessage(msg: Buffer): void {
 	ballast[0] = new Array(ballastLength);
 }
 
+/**
+ * Waits until the main thread hands over the request: a spare worker is started ahead of its
+ * dump so that its start-up overlaps what the main thread loads meanwhile. Undefined when asked
+ * to stop instead. Blocking is fine here: the socket has nothing to read before the request.
+ */
+function awaitRequest(): Buffer | undefined {
+	while (!Atomics.load(control, Control.go)) {
+		if (Atomics.load(control, Control.stop)) return undefined;
+		Atomics.wait(control, Control.go, 0);
+	}
+
+	if (Atomics.load(control, Control.stop)) return undefined;
+	const message = receiveMessageOnPort(data.requests)?.message as Uint8Array | undefined;
+	data.requests.close();
+	return message && Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+}
+
 // The main thread posts a message only to stop us when we might be waiting in epoll.
 parentPort?.on('message', () => {
 	if (!over) finish();
@@ -139,9 +156,10 @@ if (socket && !over) {
 	socket.on('error', (error) => {
 		fail(FailedAt.receive, error.errno ?? 0);
 	});
-	if (Atomics.load(control, Control.stop)) finish();
-	else
-		socket.send(Buffer.from(data.request), {}, (error) => {
+	const request = awaitRequest();
+	if (request)
+		socket.send(request, {}, (error) => {
 			if (error) fail(FailedAt.send, error.errno ?? 0);
 		});
+	else finish();
 }

@@ -11,6 +11,8 @@
  *   exit-inside      process.exit(0) from inside the 10th flow, as `| head` makes the CLI do
  *   send-fails       a request too big for the socket's send buffer: {error, threads}
  *   kernel-refuses   a request the kernel answers with NLMSG_ERROR: {errno, datagrams, threads}
+ *   spare            open() starts a worker before any dump; close() ends it: {threads}
+ *   spare-left       open() starts a worker, then nothing: the process must still exit by itself
  *
  * Thread counts are the entries of /proc/self/task (from sources, the worker's tsx loader adds a
  * thread of its own); `after` is read once the count is back to
@@ -33,6 +35,15 @@ const {readDumpInThread} = (await import(`${root}dump-thread.js`)) as typeof Thr
 
 function threads(): number {
 	return readdirSync('/proc/self/task').length;
+}
+
+/** Waits until the process has more than `count` threads (a worker started), or 10 s. */
+async function growFrom(count: number): Promise<number> {
+	for (let waited = 0; threads() <= count && waited < 10_000; waited += 10) {
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+
+	return threads();
 }
 
 /** Waits until the process is back to `count` threads (the worker gone), or 10 s. */
@@ -151,6 +162,22 @@ switch (mode) {
 		});
 		await thread.finished;
 		print({errno, datagrams, threads: {before, after: await settleTo(before)}});
+		break;
+	}
+
+	case 'spare': {
+		const before = threads();
+		const client = ConntrackClient.open({threadFrom: 0});
+		const during = await growFrom(before);
+		client.close();
+		print({threads: {before, during, after: await settleTo(before)}});
+		break;
+	}
+
+	case 'spare-left': {
+		const before = threads();
+		ConntrackClient.open({threadFrom: 0});
+		print({threads: {before, during: await growFrom(before)}});
 		break;
 	}
 

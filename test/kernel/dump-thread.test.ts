@@ -112,6 +112,38 @@ describe('dumps through the dump thread', () => {
 		});
 	}
 
+	test('a client opened on a big table starts its worker before any dump, and close ends it', () => {
+		const result = runProbe<{threads: Required<Threads>}>(ns, ['spare']);
+		assert.ok(result.threads.during > result.threads.before, 'a worker after open');
+		assert.equal(result.threads.after, result.threads.before);
+	});
+
+	for (const build of ['sources', 'dist']) {
+		test(`from ${build}, a worker started by open and never used lets the process exit by itself, quietly`, () => {
+			const run = spawnSync(
+				'ip',
+				[
+					'netns',
+					'exec',
+					ns.name,
+					process.execPath,
+					'--import',
+					'tsx',
+					probe,
+					'spare-left',
+					...(build === 'dist' ? ['--dist'] : []),
+				],
+				// A worker that held the process open would hang it: fail instead.
+				{encoding: 'utf8', timeout: 30_000},
+			);
+			assert.equal(run.signal, null, 'exited by itself');
+			assert.equal(run.status, 0, run.stderr);
+			assert.equal(run.stderr, '');
+			const {threads} = JSON.parse(run.stdout) as {threads: Required<Threads>};
+			assert.ok(threads.during > threads.before, 'the worker had started');
+		});
+	}
+
 	test('a worker whose socket cannot send rejects with the errno and ends', () => {
 		const result = runProbe<{error: {code: string; message: string}; threads: Threads}>(ns, [
 			'send-fails',

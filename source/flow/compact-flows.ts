@@ -1,11 +1,13 @@
 /**
- * Flows kept as compact records rather than objects: ~110 bytes for an IPv4 TCP flow with
+ * Flows kept as compact records rather than objects: ~66 bytes for an IPv4 TCP flow with
  * counters and a start time, where the `Flow` object graph costs several hundred. `--once`
- * with a sort holds the whole table this way (1M flows in ~110 MB) and turns each record back
+ * with a sort holds the whole table this way (1M flows in ~66 MB) and turns each record back
  * into a `Flow` only to print it. Every field round-trips exactly, `undefined` included.
  *
  * Records sit in 1 MiB chunks (never copied when the list grows); strings that repeat (the
- * protocol's name, states, helpers) are interned in one table per list. Fields are read and
+ * protocol's name, states, helpers) are interned in one table per list. What most flows share
+ * is left out: a reply tuple that mirrors the original (no NAT), ICMP fields that are all -1
+ * (not ICMP), counters that fit 32 bits are stored in 32 bits. Fields are read and
  * written by byte math, not Buffer's read/write methods, which check their arguments on every
  * call and cost as much here as they did in the decoders (docs/facts.md#compact-flow-records).
  */
@@ -34,6 +36,16 @@ const originalZone = 1 << 12;
 const replyZone = 1 << 13;
 
 const natCodes: readonly NatKind[] = [null, 'snat', 'dnat', 'both'];
+
+// The record's fourth byte: the NAT code (0 for none, else 1 + its index above) in bits 0-2,
+// then what was left out.
+const natMask = 0b111;
+/** The reply tuple is the original's mirror: addresses and ports swapped, same ICMP fields. */
+const mirrored = 1 << 3;
+/** Every ICMP field of both tuples is -1: none are stored. */
+const noIcmp = 1 << 4;
+/** All four counters are integers below 2^32, stored as uint32. */
+const counters32 = 1 << 5;
 
 // Doubles pass through one 8-byte scratch seen both ways: bytes are copied in the machine's own
 // order when written and when read back, so the host's endianness never matters.
@@ -86,15 +98,24 @@ export class CompactFlows {
 		const bits = b[at] | (b[at + 1] << 8);
 		const ipv6 = bits & v6;
 		const protonum = b[at + 2];
-		const natCode = b[at + 3];
+		const shape = b[at + 3];
+		const natCode = shape & natMask;
+		const icmp = ~shape & noIcmp;
 		const proto = this.strings[b[at + 4] | (b[at + 5] << 8)];
 		const id = u32(b, at + 6);
 		const zone = b[at + 10] | (b[at + 11] << 8);
 		at += 12;
-		const original = readTuple(b, at, ipv6, bits & originalZone);
-		at += tupleSize(ipv6, bits & originalZone);
-		const reply = readTuple(b, at, ipv6, bits & replyZone);
-		at += tupleSize(ipv6, bits & replyZone);
+		const original = readTuple(b, at, ipv6, icmp, bits & originalZone);
+		at += tupleSize(ipv6, icmp, bits & originalZone);
+		let reply: Tuple;
+		if (shape & mirrored) {
+			reply = mirror(original, bits & replyZone ? b[at] | (b[at + 1] << 8) : undefined);
+			if (bits & replyZone) at += 2;
+		} else {
+			reply = readTuple(b, at, ipv6, icmp, bits & replyZone);
+			at += tupleSize(ipv6, icmp, bits & replyZone);
+		}
+
 		let status: number | undefined;
 		if (bits & hasStatus) {
 			status = u32(b, at);
@@ -126,7 +147,12 @@ export class CompactFlows {
 		}
 
 		let counters: Flow['counters'];
-		if (bits & hasCounters) {
+		if (bits & hasCounters && shape & counters32) {
+			const originalCounters: Counters = {packets: u32(b, at), bytes: u32(b, at + 4)};
+			const replyCounters: Counters = {packets: u32(b, at + 8), bytes: u32(b, at + 12)};
+			counters = {original: originalCounters, reply: replyCounters};
+			at += 16;
+		} else if (bits & hasCounters) {
 			const originalCounters: Counters = {packets: f64(b, at), bytes: f64(b, at + 8)};
 			const replyCounters: Counters = {packets: f64(b, at + 16), bytes: f64(b, at + 24)};
 			counters = {original: originalCounters, reply: replyCounters};
@@ -217,15 +243,22 @@ export class CompactFlows {
 	private write(b: Uint8Array, start: number, flow: Flow): number {
 		const {original, reply} = flow;
 		let bits = flow.family === 'ipv6' ? v6 : 0;
-		const natCode = flow.nat === undefined ? 0 : natCodes.indexOf(flow.nat) + 1;
+		const {counters} = flow;
+		let shape = flow.nat === undefined ? 0 : natCodes.indexOf(flow.nat) + 1;
+		if (isMirror(original, reply)) shape |= mirrored;
+		if (icmpUnset(original) && icmpUnset(reply)) shape |= noIcmp;
+		if (counters !== undefined && fits32(counters)) shape |= counters32;
 		b[start + 2] = flow.protonum;
-		b[start + 3] = natCode;
+		b[start + 3] = shape;
 		u16To(b, start + 4, this.protoIndex(flow.proto));
 		u32To(b, start + 6, flow.id);
 		u16To(b, start + 10, flow.zone);
-		let at = writeTuple(b, start + 12, original);
+		const icmp = ~shape & noIcmp;
+		let at = writeTuple(b, start + 12, original, icmp);
 		if (original.zone !== undefined) bits |= originalZone;
-		at = writeTuple(b, at, reply);
+		if (shape & mirrored) {
+			if (reply.zone !== undefined) at = u16To(b, at, reply.zone);
+		} else at = writeTuple(b, at, reply, icmp);
 		if (reply.zone !== undefined) bits |= replyZone;
 		if (flow.status !== undefined) {
 			bits |= hasStatus;
@@ -253,8 +286,13 @@ export class CompactFlows {
 			at = u32To(b, at, flow.use);
 		}
 
-		const {counters} = flow;
-		if (counters !== undefined) {
+		if (counters !== undefined && shape & counters32) {
+			bits |= hasCounters;
+			at = u32To(b, at, counters.original.packets);
+			at = u32To(b, at, counters.original.bytes);
+			at = u32To(b, at, counters.reply.packets);
+			at = u32To(b, at, counters.reply.bytes);
+		} else if (counters !== undefined) {
 			bits |= hasCounters;
 			at = f64To(b, at, counters.original.packets);
 			at = f64To(b, at, counters.original.bytes);
@@ -350,25 +388,28 @@ function writeAddress(b: Uint8Array, at: number, address: Address): number {
 	return at + 16;
 }
 
-/** Bytes a tuple takes: two addresses, ports, ICMP type, code and id, then its zone if any. */
-function tupleSize(ipv6: number, zoned: number): number {
-	return (ipv6 ? 32 : 8) + (zoned ? 14 : 12);
+/** Bytes a tuple takes: two addresses, ports, ICMP type, code and id if kept, its zone if any. */
+function tupleSize(ipv6: number, icmp: number, zoned: number): number {
+	return (ipv6 ? 36 : 12) + (icmp ? 8 : 0) + (zoned ? 2 : 0);
 }
 
-/** Addresses, ports, then ICMP type and code (-1 for none, as int16) and id (int32). */
-function writeTuple(b: Uint8Array, at: number, tuple: Tuple): number {
+/** Addresses, ports, then unless left out ICMP type and code (int16) and id (int32), zone. */
+function writeTuple(b: Uint8Array, at: number, tuple: Tuple, icmp: number): number {
 	at = writeAddress(b, at, tuple.src);
 	at = writeAddress(b, at, tuple.dst);
 	at = u16To(b, at, tuple.sport);
 	at = u16To(b, at, tuple.dport);
-	at = u16To(b, at, tuple.icmpType);
-	at = u16To(b, at, tuple.icmpCode);
-	at = u32To(b, at, tuple.icmpId);
+	if (icmp) {
+		at = u16To(b, at, tuple.icmpType);
+		at = u16To(b, at, tuple.icmpCode);
+		at = u32To(b, at, tuple.icmpId);
+	}
+
 	if (tuple.zone !== undefined) at = u16To(b, at, tuple.zone);
 	return at;
 }
 
-function readTuple(b: Uint8Array, at: number, ipv6: number, zoned: number): Tuple {
+function readTuple(b: Uint8Array, at: number, ipv6: number, icmp: number, zoned: number): Tuple {
 	let src: Address;
 	let dst: Address;
 	if (ipv6) {
@@ -382,14 +423,74 @@ function readTuple(b: Uint8Array, at: number, ipv6: number, zoned: number): Tupl
 		at += 8;
 	}
 
+	const sport = b[at] | (b[at + 1] << 8);
+	const dport = b[at + 2] | (b[at + 3] << 8);
+	at += 4;
+	let icmpType = -1;
+	let icmpCode = -1;
+	let icmpId = -1;
+	if (icmp) {
+		icmpType = i16(b, at);
+		icmpCode = i16(b, at + 2);
+		icmpId = i32(b, at + 4);
+		at += 8;
+	}
+
 	return {
 		src,
 		dst,
-		sport: b[at] | (b[at + 1] << 8),
-		dport: b[at + 2] | (b[at + 3] << 8),
-		icmpType: i16(b, at + 4),
-		icmpCode: i16(b, at + 6),
-		icmpId: i32(b, at + 8),
-		zone: zoned ? b[at + 12] | (b[at + 13] << 8) : undefined,
+		sport,
+		dport,
+		icmpType,
+		icmpCode,
+		icmpId,
+		zone: zoned ? b[at] | (b[at + 1] << 8) : undefined,
 	};
+}
+
+function sameAddress(a: Address, b: Address): boolean {
+	if (typeof a === 'number' || typeof b === 'number') return a === b;
+	for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/** Whether `reply` is what `mirror(original)` rebuilds (zones aside: they are kept apart). */
+function isMirror(original: Tuple, reply: Tuple): boolean {
+	return (
+		sameAddress(reply.src, original.dst) &&
+		sameAddress(reply.dst, original.src) &&
+		reply.sport === original.dport &&
+		reply.dport === original.sport &&
+		Object.is(reply.icmpType, original.icmpType) &&
+		Object.is(reply.icmpCode, original.icmpCode) &&
+		Object.is(reply.icmpId, original.icmpId)
+	);
+}
+
+/** The reply tuple that mirrors `original`, with addresses of its own. */
+function mirror(original: Tuple, zone: number | undefined): Tuple {
+	const {src, dst} = original;
+	return {
+		src: typeof dst === 'number' ? dst : dst.slice(),
+		dst: typeof src === 'number' ? src : src.slice(),
+		sport: original.dport,
+		dport: original.sport,
+		icmpType: original.icmpType,
+		icmpCode: original.icmpCode,
+		icmpId: original.icmpId,
+		zone,
+	};
+}
+
+function icmpUnset(tuple: Tuple): boolean {
+	return tuple.icmpType === -1 && tuple.icmpCode === -1 && tuple.icmpId === -1;
+}
+
+function fitsU32(value: number): boolean {
+	return value >>> 0 === value && !Object.is(value, -0);
+}
+
+function fits32(counters: NonNullable<Flow['counters']>): boolean {
+	const {original: o, reply: r} = counters;
+	return fitsU32(o.packets) && fitsU32(o.bytes) && fitsU32(r.packets) && fitsU32(r.bytes);
 }

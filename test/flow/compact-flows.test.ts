@@ -75,7 +75,13 @@ test('an IPv6 address comes back as its own 16 bytes, not a view into the list',
 	list.add(flow);
 	const back = list.get(0);
 	assert.deepEqual(back.original.src, address);
+	// The reply mirrors the original, and is rebuilt from it: still arrays of its own.
+	assert.notEqual(back.reply.src, back.original.dst);
+	assert.deepEqual(back.reply.src, address);
 	(back.original.src as Uint8Array)[0] = 99;
+	(back.original.dst as Uint8Array)[0] = 98;
+	assert.equal((back.reply.dst as Uint8Array)[0], 1);
+	assert.equal((back.reply.src as Uint8Array)[0], 1);
 	assert.equal((list.get(0).original.src as Uint8Array)[0], 1);
 });
 

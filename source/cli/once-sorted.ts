@@ -1,7 +1,8 @@
 /**
  * `--once --sort`: the whole table must be read before the first row, so it is kept small:
- * each flow as a compact record (`CompactFlows`, ~100 bytes) plus the uint32 chunks of the one
- * column it is sorted by and its id, sorted by radix (model/radix.ts). A flow becomes an object
+ * each flow as a compact record (`CompactFlows`, ~66 bytes) plus the uint32 chunks of the one
+ * column it is sorted by that vary (key-columns.ts) and its id, sorted by radix
+ * (model/radix.ts). A flow becomes an object
  * again only to be printed. No FlowTable: its indexes, rates and text are for a live table.
  */
 import {CompactFlows} from '../flow/compact-flows.js';
@@ -13,6 +14,7 @@ import {encodeNumbers, radixSort} from '../model/radix.js';
 import {natRank, writeAddressChunks} from '../model/row-keys.js';
 import {isSortColumn} from '../model/sort-choice.js';
 import type {SortColumn} from '../model/sort-columns.js';
+import {KeyColumns} from './key-columns.js';
 import {closedOrThrow, flowPrinter, onceKeeps, type OnceOptions} from './once.js';
 import type {ChunkWriter} from './stdout-writer.js';
 
@@ -47,7 +49,7 @@ export class GrowingChunks {
 	}
 }
 
-/** How many chunks a column's key takes (numeric columns: a value, encoded at the end). */
+/** How many uint32 chunks a column's key takes; 0 for numeric columns (a value each). */
 function chunkCount(column: SortColumn): number {
 	switch (column) {
 		case 'src':
@@ -61,67 +63,70 @@ function chunkCount(column: SortColumn): number {
 		case 'bytes':
 		case 'rate':
 		case 'age':
-			return 2;
+			return 0;
 		default:
 			return 1;
 	}
 }
 
 /**
- * Writes flow `i`'s key for `column`, as the TUI's table orders it: an address sorts on by its
- * port and a port by its address; IPv4 before IPv6; states by rank; NAT none < snat < dnat <
- * both; TTL by expiry, age by start time (newest first), totals of both directions.
+ * Writes `flow`'s key for a chunk `column` into `row` (one value each), as the TUI's table
+ * orders it: an address sorts on by its port and a port by its address; IPv4 before IPv6;
+ * states by rank; NAT none < snat < dnat < both.
  */
-function writeKey(column: SortColumn, keys: GrowingChunks, i: number, flow: Flow, now: number) {
-	const {chunks, values} = keys;
+function writeChunkKey(column: SortColumn, row: readonly Uint32Array[], flow: Flow): void {
 	const o = flow.original;
 	switch (column) {
 		case 'src':
 		case 'dst':
-			writeAddressChunks(column === 'src' ? o.src : o.dst, chunks, 0, i);
-			chunks[5][i] = column === 'src' ? o.sport : o.dport;
+			writeAddressChunks(column === 'src' ? o.src : o.dst, row, 0, 0);
+			row[5][0] = column === 'src' ? o.sport : o.dport;
 			return;
 		case 'sport':
 		case 'dport':
-			chunks[0][i] = column === 'sport' ? o.sport : o.dport;
-			writeAddressChunks(column === 'sport' ? o.src : o.dst, chunks, 1, i);
+			row[0][0] = column === 'sport' ? o.sport : o.dport;
+			writeAddressChunks(column === 'sport' ? o.src : o.dst, row, 1, 0);
 			return;
 		case 'nat':
-			chunks[0][i] = natRank(natKindOf(flow));
-			writeAddressChunks(natAddressOf(flow), chunks, 1, i);
+			row[0][0] = natRank(natKindOf(flow));
+			writeAddressChunks(natAddressOf(flow), row, 1, 0);
 			return;
 		case 'proto':
-			chunks[0][i] = flow.protonum;
+			row[0][0] = flow.protonum;
 			return;
 		case 'state':
-			chunks[0][i] = stateRank(flow.state);
+			row[0][0] = stateRank(flow.state);
 			return;
 		case 'mark':
-			chunks[0][i] = (flow.mark ?? 0) >>> 0;
+			row[0][0] = (flow.mark ?? 0) >>> 0;
 			return;
 		case 'zone':
-			chunks[0][i] = flow.zone >>> 0;
-			return;
+			row[0][0] = flow.zone >>> 0;
+	}
+}
+
+/**
+ * `flow`'s key for a numeric `column`, as the TUI's table orders it: TTL by expiry, age by
+ * start time (newest first), totals of both directions.
+ */
+function numericKey(column: SortColumn, flow: Flow, now: number): number {
+	switch (column) {
 		case 'ttl':
-			values[i] = flow.timeout === undefined ? Number.POSITIVE_INFINITY : now + flow.timeout * 1000;
-			return;
+			return flow.timeout === undefined ? Number.POSITIVE_INFINITY : now + flow.timeout * 1000;
 		case 'packets':
 		case 'bytes': {
 			const c = flow.counters;
-			values[i] = !c
-				? 0
-				: column === 'bytes'
-					? c.original.bytes + c.reply.bytes
-					: c.original.packets + c.reply.packets;
-			return;
+			if (!c) return 0;
+			return column === 'bytes'
+				? c.original.bytes + c.reply.bytes
+				: c.original.packets + c.reply.packets;
 		}
 
-		case 'rate':
-			// One read has no rate: every flow is 0, and the tie-breaker orders them.
-			values[i] = 0;
-			return;
 		case 'age':
-			values[i] = -(flow.start ?? now);
+			return -(flow.start ?? now);
+		default:
+			// One read has no rate: every flow is 0, and the tie-breaker orders them.
+			return 0;
 	}
 }
 
@@ -188,8 +193,9 @@ export async function printSorted(
 	// The CLI lets a group sort column through only with a group-by.
 	const column: SortColumn =
 		options.sort !== undefined && isSortColumn(options.sort) ? options.sort : 'src';
-	const numeric = chunkCount(column) === 2;
-	const keys = new GrowingChunks(chunkCount(column), numeric);
+	const numeric = chunkCount(column) === 0;
+	const keys = new KeyColumns(chunkCount(column));
+	const values = new GrowingChunks(0, numeric);
 	const ids = new GrowingChunks(1, false);
 	const flows = new CompactFlows();
 	const keeps = await onceKeeps(options);
@@ -205,23 +211,31 @@ export async function printSorted(
 	await client.dump((flow) => {
 		if (!keeps(flow, now)) return;
 		const i = flows.add(flow);
-		keys.fit(i);
 		ids.fit(i);
-		writeKey(column, keys, i, flow, now);
 		ids.chunks[0][i] = flow.id >>> 0;
+		if (numeric) {
+			values.fit(i);
+			values.values[i] = numericKey(column, flow, now);
+		} else {
+			writeChunkKey(column, keys.row, flow);
+			keys.push(i);
+		}
 	});
 
 	const n = flows.length;
 	const order = new Int32Array(n);
 	for (let i = 0; i < n; i++) order[i] = i;
 	const scratch = new Int32Array(n);
+	let sortKeys = keys.varying();
 	let flip = options.reverse ? 0xffffffff : 0;
 	if (numeric) {
-		encodeNumbers(keys.values, n, keys.chunks[0], keys.chunks[1], options.reverse);
+		const high = new Uint32Array(n);
+		const low = new Uint32Array(n);
+		encodeNumbers(values.values, n, high, low, options.reverse);
+		sortKeys = varying([high, low], n);
 		flip = 0;
 	}
 
-	const sortKeys = varying(keys.chunks, n);
 	radixSort(order, n, sortKeys, scratch, flip);
 	sortTiesById(order, n, sortKeys, ids.chunks[0], scratch);
 	const printer = await printing;

@@ -180,8 +180,9 @@ export function startDumpThread(options: DumpThreadOptions = {}): SpareDumpThrea
 				continue;
 			}
 
-			// Caught up. A wake-up costs more than decoding a few datagrams at once: ask for several.
-			Atomics.store(control, Control.wakeAt, read + wakeBatch);
+			// Caught up. A wake-up costs more than decoding a few datagrams at once: ask for several,
+			// but for the first one alone (the TUI shows the table from its first flows).
+			Atomics.store(control, Control.wakeAt, read + (read === 0 ? 1 : wakeBatch));
 			// The epoch after `wakeAt`: whatever the worker does after this read wakes the wait.
 			const epoch = Atomics.load(control, Control.epoch);
 			const state = Atomics.load(control, Control.state);

@@ -49,6 +49,9 @@ export class GrowingChunks {
 	}
 }
 
+/** Flows whose records are read ahead together before they are printed. */
+const prefetchWindow = 256;
+
 /** How many uint32 chunks a column's key takes; 0 for numeric columns (a value each). */
 function chunkCount(column: SortColumn): number {
 	switch (column) {
@@ -238,9 +241,18 @@ export async function printSorted(
 
 	radixSort(order, n, sortKeys, scratch, flip);
 	sortTiesById(order, n, sortKeys, ids.chunks[0], scratch);
+	// Records in sorted order are scattered: each window's are read ahead of printing it, so
+	// their cache misses overlap (scratch is free again: it holds the records' positions).
+	const positions = new Uint32Array(scratch.buffer, scratch.byteOffset, n);
+	for (let i = 0; i < n; i++) positions[i] = flows.positionOf(order[i]);
 	const printer = await printing;
 	try {
-		for (let i = 0; i < n; i++) printer.add(flows.get(order[i]), now);
+		for (let start = 0; start < n; start += prefetchWindow) {
+			const end = Math.min(n, start + prefetchWindow);
+			flows.prefetch(positions, start, end);
+			for (let i = start; i < end; i++) printer.add(flows.at(positions[i]), now);
+		}
+
 		printer.end();
 	} catch (error) {
 		closedOrThrow(error);

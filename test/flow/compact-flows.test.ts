@@ -129,3 +129,16 @@ test('flows decoded from a captured dump (IPv6, SCTP, zones, NAT) come back fiel
 		assert.deepEqual(Object.keys(back.original), Object.keys(flow.original));
 	});
 });
+
+test('a flow read by its position, after its records were read ahead, is the flow read by index', () => {
+	const flows = syntheticFlows(5000, 12);
+	const list = new CompactFlows();
+	for (const flow of flows) list.add(flow);
+	const positions = Uint32Array.from({length: flows.length}, (_, i) =>
+		list.positionOf(flows.length - 1 - i),
+	);
+	list.prefetch(positions, 0, positions.length);
+	positions.forEach((position, i) => {
+		assert.deepEqual(plain(list.at(position)), plain(flows[flows.length - 1 - i]));
+	});
+});

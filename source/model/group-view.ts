@@ -23,6 +23,7 @@ export class GroupView {
 	order: Int32Array = new Int32Array(0);
 
 	private matched = new Int32Array(0);
+	private capacity = 0;
 	private by: GroupBy | undefined;
 	private column: GroupSortColumn | undefined;
 	private reverse = false;
@@ -45,9 +46,10 @@ export class GroupView {
 		this.sortedAt = new Stamp(this.grouping);
 	}
 
-	/** Sizes the scratch of matching slots to `capacity`. */
+	/** Sizes the scratch of matching slots to `capacity`, made on the first grouping. */
 	fit(capacity: number): void {
-		this.matched = new Int32Array(capacity);
+		this.capacity = capacity;
+		this.matched = new Int32Array(0);
 	}
 
 	/**
@@ -58,6 +60,7 @@ export class GroupView {
 		let regrouped = false;
 		if (this.by !== by || !this.groupedAt.isFresh()) {
 			const {store, matches} = this;
+			if (this.matched.length !== this.capacity) this.matched = new Int32Array(this.capacity);
 			let n = 0;
 			for (let slot = 0; slot < store.length; slot++) {
 				if (store.flows[slot] !== undefined && matches.matches(slot)) this.matched[n++] = slot;

@@ -39,16 +39,16 @@ export interface ColumnKey {
 
 /**
  * The key `column` sorts by, leaving out chunks that hold one value for all rows. Numeric
- * columns are encoded into `work` (two chunks) via `values`; the others are the store's own
- * key columns, flipped on read when `reverse`. Reverse flips only the key: the tie-breaker is
- * the order the indices arrive in, so equal rows keep their places.
+ * columns are encoded into the work arrays `numericWork` hands out (two chunks, via `values`),
+ * asked for only then; the others are the store's own key columns, flipped on read when
+ * `reverse`. Reverse flips only the key: the tie-breaker is the order the indices arrive in, so
+ * equal rows keep their places.
  */
 export function columnKey(
 	column: SortColumn,
 	reverse: boolean,
 	store: FlowStore,
-	work: readonly Uint32Array[],
-	values: Float64Array,
+	numericWork: () => {readonly chunks: readonly Uint32Array[]; readonly values: Float64Array},
 ): ColumnKey {
 	const n = store.length;
 	const {flows, keyColumns} = store;
@@ -58,6 +58,7 @@ export function columnKey(
 		case 'bytes':
 		case 'rate':
 		case 'age': {
+			const {chunks: work, values} = numericWork();
 			for (let slot = 0; slot < n; slot++) {
 				values[slot] = flows[slot] === undefined ? Number.NaN : numericValue(column, store, slot);
 			}

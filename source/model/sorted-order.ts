@@ -30,9 +30,12 @@ export class SortedOrder {
 	/** Moves whenever `order` changes (re-sorted or compacted). */
 	readonly version = new Version();
 
+	// Only numeric sorts and grouping use `chunks` and `values`: they are made on first use,
+	// not with the other arrays (20 bytes a slot a table sorted by address never needs).
 	private chunks: Uint32Array[] = [];
 	private values = new Float64Array(0);
 	private scratch = new Int32Array(0);
+	private capacity = 0;
 	private column: SortColumn | undefined;
 	private reverse = false;
 	/** When the order was last sorted: rows joining make it stale. */
@@ -48,13 +51,14 @@ export class SortedOrder {
 
 	/** The slot-indexed scratch grouping borrows between sorts. */
 	get work(): GroupWork {
-		return {chunks: this.chunks, scratch: this.scratch};
+		return {chunks: this.numericWork().chunks, scratch: this.scratch};
 	}
 
 	/** Sizes the arrays to `capacity` slots; fresh arrays hold no order, so the next update sorts. */
 	fit(capacity: number): void {
-		this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(capacity));
-		this.values = new Float64Array(capacity);
+		this.capacity = capacity;
+		this.chunks = [];
+		this.values = new Float64Array(0);
 		this.scratch = new Int32Array(capacity);
 		this.order = new Int32Array(capacity);
 		this.sortedAt.invalidate();
@@ -89,7 +93,7 @@ export class SortedOrder {
 
 		const n = identity.length;
 		this.order.set(identity.order.subarray(0, n));
-		const key = columnKey(column, reverse, store, this.chunks, this.values);
+		const key = columnKey(column, reverse, store, () => this.numericWork());
 		// Three head chunks cover a family rank and the top of an address; the rest only
 		// matters where those tie.
 		radixSortRefined(
@@ -107,5 +111,15 @@ export class SortedOrder {
 		this.compactedAt.record();
 		this.version.bump();
 		return true;
+	}
+
+	/** The slot-sized arrays numeric keys are encoded into, made when first wanted. */
+	private numericWork(): {chunks: Uint32Array[]; values: Float64Array} {
+		if (this.chunks.length === 0) {
+			this.chunks = Array.from({length: maxChunks}, () => new Uint32Array(this.capacity));
+			this.values = new Float64Array(this.capacity);
+		}
+
+		return {chunks: this.chunks, values: this.values};
 	}
 }

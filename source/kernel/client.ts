@@ -31,10 +31,11 @@ const rereadBatch = 256;
 
 /**
  * Tables from this many entries are dumped through a worker thread. Its start-up (~50 ms, ~12 MB)
- * is paid back at 0.35-0.75 us per flow: at 100k, streamed `--once` is 10-20 ms ahead and
- * `--sort`/`--group-by` 20-30 ms behind; above ~170k every mode is ahead (docs/facts.md#dump-thread).
+ * is paid back at 0.2-1.0 us per flow, depending on how much the caller does per flow: the
+ * measured crossovers run from ~70k (`--once --json`) to ~250k (`--group-by`), so from 200k
+ * every mode is about even or ahead (docs/facts.md#dump-thread).
  */
-const defaultThreadFrom = 100_000;
+const defaultThreadFrom = 200_000;
 
 /** How `ConntrackClient.open` sets the client up. */
 export interface ClientOptions {

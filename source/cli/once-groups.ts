@@ -5,6 +5,7 @@
  * by a group column, as the TUI's grouped view orders them.
  */
 import {natAddressOf} from '../flow/nat.js';
+import {hasPorts} from '../flow/protocols.js';
 import type {FlowSource} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
 import {addressPrefix} from '../model/cidr.js';
@@ -51,6 +52,39 @@ function writeGroupKey(by: GroupBy, chunks: Uint32Array[], g: number, flow: Flow
 	}
 }
 
+/**
+ * A number for `flow`'s group when grouping by `by`, or -1 when it has none (IPv6, no NAT
+ * address, states). Numbers and labels go one to one: equal numbers give equal labels, and
+ * a label never comes from two numbers nor from a flow without one (IPv4 text has no `:`, no
+ * `-`; a protocol name no `/`). So a group is found by its number without its label, which
+ * is made once per group, and only labels without a number need a map of strings.
+ */
+function numericGroupKey(flow: Flow, by: GroupBy): number {
+	const {src, dst} = flow.original;
+	switch (by) {
+		case 'src':
+			return typeof src === 'number' ? src : -1;
+		case 'dst':
+			return typeof dst === 'number' ? dst : -1;
+		case 'src24':
+			// The label is the /24 prefix: the address without its low byte.
+			return typeof src === 'number' ? src >>> 8 : -1;
+		case 'nat': {
+			const address = natAddressOf(flow);
+			return typeof address === 'number' ? address : -1;
+		}
+
+		case 'dport':
+			// Protocols without ports are labelled by name alone, whatever their dport.
+			if (flow.protonum > 0xff) return -1;
+			return (hasPorts(flow.protonum) ? flow.original.dport : 0x10000) * 256 + flow.protonum;
+		case 'proto':
+			return flow.protonum;
+		case 'state':
+			return -1;
+	}
+}
+
 function groupJson(row: GroupRow, by: GroupBy): Record<string, unknown> {
 	return {
 		group: by,
@@ -80,13 +114,17 @@ export async function printGroups(
 	const bytes = new GrowingChunks(0, true);
 	const keeps = await onceKeeps(options);
 	const now = Date.now();
+	// Groups by number where a flow has one, else by label (numericGroupKey).
+	const byNumber = new Map<number, number>();
 	await client.dump((flow) => {
 		if (!keeps(flow, now)) return;
-		const label = groupLabel(flow, by);
-		let g = index.get(label);
+		const number = numericGroupKey(flow, by);
+		let g = number === -1 ? index.get(groupLabel(flow, by)) : byNumber.get(number);
 		if (g === undefined) {
 			g = labels.length;
-			index.set(label, g);
+			const label = groupLabel(flow, by);
+			if (number === -1) index.set(label, g);
+			else byNumber.set(number, g);
 			labels.push(label);
 			for (const columns of [keys, sums, packets, bytes]) columns.fit(g);
 			writeGroupKey(by, keys.chunks, g, flow);

@@ -5,7 +5,6 @@
  * by a group column, as the TUI's grouped view orders them.
  */
 import {natAddressOf} from '../flow/nat.js';
-import {hasPorts} from '../flow/protocols.js';
 import type {FlowSource} from '../flow/source.js';
 import type {Flow} from '../flow/types.js';
 import {addressPrefix} from '../model/cidr.js';
@@ -18,6 +17,7 @@ import {chooseGroupColumns} from '../view/column-layout.js';
 import {formatGroupRow, formatHeaderLine} from '../view/row-format.js';
 import {textWidthReady} from '../view/text.js';
 import {closedOrThrow, onceKeeps, type OnceOptions} from './once.js';
+import {groupNumber, NumberIndex, numberLabel} from './group-numbers.js';
 import {GrowingChunks} from './once-sorted.js';
 import type {ChunkWriter} from './stdout-writer.js';
 
@@ -52,39 +52,6 @@ function writeGroupKey(by: GroupBy, chunks: Uint32Array[], g: number, flow: Flow
 	}
 }
 
-/**
- * A number for `flow`'s group when grouping by `by`, or -1 when it has none (IPv6, no NAT
- * address, states). Numbers and labels go one to one: equal numbers give equal labels, and
- * a label never comes from two numbers nor from a flow without one (IPv4 text has no `:`, no
- * `-`; a protocol name no `/`). So a group is found by its number without its label, which
- * is made once per group, and only labels without a number need a map of strings.
- */
-function numericGroupKey(flow: Flow, by: GroupBy): number {
-	const {src, dst} = flow.original;
-	switch (by) {
-		case 'src':
-			return typeof src === 'number' ? src : -1;
-		case 'dst':
-			return typeof dst === 'number' ? dst : -1;
-		case 'src24':
-			// The label is the /24 prefix: the address without its low byte.
-			return typeof src === 'number' ? src >>> 8 : -1;
-		case 'nat': {
-			const address = natAddressOf(flow);
-			return typeof address === 'number' ? address : -1;
-		}
-
-		case 'dport':
-			// Protocols without ports are labelled by name alone, whatever their dport.
-			if (flow.protonum > 0xff) return -1;
-			return (hasPorts(flow.protonum) ? flow.original.dport : 0x10000) * 256 + flow.protonum;
-		case 'proto':
-			return flow.protonum;
-		case 'state':
-			return -1;
-	}
-}
-
 function groupJson(row: GroupRow, by: GroupBy): Record<string, unknown> {
 	return {
 		group: by,
@@ -106,27 +73,30 @@ export async function printGroups(
 	by: GroupBy,
 	out: ChunkWriter,
 ): Promise<void> {
-	const index = new Map<string, number>();
-	const labels: string[] = [];
+	// Groups by number where a flow has one (group-numbers.ts), else by label; a numbered
+	// group's label waits until it is printed.
+	const byNumber = new NumberIndex();
+	const byLabel = new Map<string, number>();
+	const labels: Array<string | undefined> = [];
+	const numbers = new GrowingChunks(1, false);
 	const keys = new GrowingChunks(5, false);
 	const sums = new GrowingChunks(0, true);
 	const packets = new GrowingChunks(0, true);
 	const bytes = new GrowingChunks(0, true);
 	const keeps = await onceKeeps(options);
 	const now = Date.now();
-	// Groups by number where a flow has one, else by label (numericGroupKey).
-	const byNumber = new Map<number, number>();
 	await client.dump((flow) => {
 		if (!keeps(flow, now)) return;
-		const number = numericGroupKey(flow, by);
-		let g = number === -1 ? index.get(groupLabel(flow, by)) : byNumber.get(number);
-		if (g === undefined) {
+		const number = groupNumber(flow, by);
+		const label = number === -1 ? groupLabel(flow, by) : undefined;
+		let g = label === undefined ? byNumber.get(number) : (byLabel.get(label) ?? -1);
+		if (g === -1) {
 			g = labels.length;
-			const label = groupLabel(flow, by);
-			if (number === -1) index.set(label, g);
-			else byNumber.set(number, g);
+			if (label === undefined) byNumber.add(number, g);
+			else byLabel.set(label, g);
 			labels.push(label);
-			for (const columns of [keys, sums, packets, bytes]) columns.fit(g);
+			for (const columns of [numbers, keys, sums, packets, bytes]) columns.fit(g);
+			numbers.chunks[0][g] = number;
 			writeGroupKey(by, keys.chunks, g, flow);
 		}
 
@@ -141,6 +111,7 @@ export async function printGroups(
 	const n = labels.length;
 	if (by === 'state') {
 		// Names no list knows rank after the known ones, alphabetically.
+		// States have no number: every group has its label.
 		const unknown = labels
 			.filter((label, g) => keys.chunks[0][g] === unknownStateRank && label !== '-')
 			.sort();
@@ -179,7 +150,7 @@ export async function printGroups(
 		for (let i = 0; i < n; i++) {
 			const g = order[i];
 			yield {
-				key: labels[g],
+				key: labels[g] ?? numberLabel(numbers.chunks[0][g], by),
 				count: sums.values[g],
 				closed: 0,
 				packets: packets.values[g],

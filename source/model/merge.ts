@@ -1,10 +1,140 @@
 /**
- * Merging partial ctnetlink messages into what the table already knows.
+ * Merging partial ctnetlink messages into what the table already knows. The table keeps one
+ * object per flow for the flow's whole life and changes it in place: a re-dump then leaves its
+ * freshly decoded flows as young garbage instead of keeping them and leaving the old ones to a
+ * full collection (~60 MB of old generation per re-dump at 100k flows).
  */
-import type {Flow} from '../flow/types.js';
+import {sameAddress} from '../flow/address.js';
+import type {Counters, Flow, Tuple} from '../flow/types.js';
+
+/** One direction's counters as the table keeps them: changed in place. */
+export type StoredCounters = {-readonly [K in keyof Counters]: Counters[K]};
 
 /**
- * `incoming` with every optional field it leaves undefined taken from `stored`; identity
+ * A flow as the table keeps it: the table's own object (never one a caller also holds, such as
+ * an event the event log shows), whose changing fields `mergeInto` overwrites. Identity fields
+ * (id, family, protocol, original tuple, zone) never change; tuples are replaced, not mutated.
+ */
+export type StoredFlow = {-readonly [K in keyof Omit<Flow, 'counters'>]: Flow[K]} & {
+	counters?: {original: StoredCounters; reply: StoredCounters};
+};
+
+/** Bits `mergeInto` returns: which fields took a different value. */
+export const flowChange = {
+	state: 1,
+	mark: 2,
+	reply: 4,
+	status: 8,
+	helper: 16,
+	nat: 32,
+	counters: 64,
+	start: 128,
+	/** timeout, use, stop or labels. */
+	other: 256,
+} as const;
+
+/**
+ * The table's own copy of `flow`: every field in one literal (one hidden class for all stored
+ * flows), counters copied so they can change in place, tuples and labels shared (never mutated).
+ */
+export function storedFlow(flow: Flow): StoredFlow {
+	const {counters} = flow;
+	return {
+		id: flow.id,
+		family: flow.family,
+		protonum: flow.protonum,
+		proto: flow.proto,
+		original: flow.original,
+		reply: flow.reply,
+		status: flow.status,
+		state: flow.state,
+		timeout: flow.timeout,
+		mark: flow.mark,
+		use: flow.use,
+		zone: flow.zone,
+		counters: counters === undefined ? undefined : copyCounters(counters),
+		start: flow.start,
+		stop: flow.stop,
+		helper: flow.helper,
+		labels: flow.labels,
+		nat: flow.nat,
+	};
+}
+
+/**
+ * Writes into `stored` every optional field `incoming` defines with a different value (a field
+ * it leaves undefined keeps the stored value; `null` is a value, a state-less protocol), and a
+ * reply tuple that differs by value. Identity fields are not read: `incoming` is the same flow.
+ * Returns the `flowChange` bits of what changed, 0 when nothing did.
+ */
+export function mergeInto(stored: StoredFlow, incoming: Flow): number {
+	let changed = 0;
+	if (incoming.state !== undefined && incoming.state !== stored.state) {
+		stored.state = incoming.state;
+		changed |= flowChange.state;
+	}
+
+	if (incoming.mark !== undefined && incoming.mark !== stored.mark) {
+		stored.mark = incoming.mark;
+		changed |= flowChange.mark;
+	}
+
+	// Decoders build fresh tuples for every message: compare values, keep the stored one.
+	if (incoming.reply !== stored.reply && !sameTuple(stored.reply, incoming.reply)) {
+		stored.reply = incoming.reply;
+		changed |= flowChange.reply;
+	}
+
+	if (incoming.status !== undefined && incoming.status !== stored.status) {
+		stored.status = incoming.status;
+		changed |= flowChange.status;
+	}
+
+	if (incoming.helper !== undefined && incoming.helper !== stored.helper) {
+		stored.helper = incoming.helper;
+		changed |= flowChange.helper;
+	}
+
+	if (incoming.nat !== undefined && incoming.nat !== stored.nat) {
+		stored.nat = incoming.nat;
+		changed |= flowChange.nat;
+	}
+
+	if (incoming.counters !== undefined && mergeCounters(stored, incoming.counters)) {
+		changed |= flowChange.counters;
+	}
+
+	if (incoming.start !== undefined && incoming.start !== stored.start) {
+		stored.start = incoming.start;
+		changed |= flowChange.start;
+	}
+
+	if (incoming.timeout !== undefined && incoming.timeout !== stored.timeout) {
+		stored.timeout = incoming.timeout;
+		changed |= flowChange.other;
+	}
+
+	if (incoming.use !== undefined && incoming.use !== stored.use) {
+		stored.use = incoming.use;
+		changed |= flowChange.other;
+	}
+
+	if (incoming.stop !== undefined && incoming.stop !== stored.stop) {
+		stored.stop = incoming.stop;
+		changed |= flowChange.other;
+	}
+
+	if (incoming.labels !== undefined && !sameLabels(stored.labels, incoming.labels)) {
+		stored.labels = incoming.labels;
+		changed |= flowChange.other;
+	}
+
+	return changed;
+}
+
+/**
+ * The pure form of `mergeInto`, for flows kept outside the table (tests use it as the
+ * reference): `incoming` with every optional field it leaves undefined taken from `stored`; identity
  * fields (id, family, protocol, tuples, zone) come from `incoming`. Returns `incoming` itself
  * when it lacks nothing `stored` has, so full dump rows cost no allocation. `null` is a value
  * (a state-less protocol), not a gap.
@@ -44,4 +174,56 @@ export function mergeFlow(stored: Flow, incoming: Flow): Flow {
 		labels: incoming.labels === undefined ? stored.labels : incoming.labels,
 		nat: incoming.nat === undefined ? stored.nat : incoming.nat,
 	};
+}
+
+function copyCounters(counters: NonNullable<Flow['counters']>): StoredFlow['counters'] {
+	const {original, reply} = counters;
+	return {
+		original: {packets: original.packets, bytes: original.bytes},
+		reply: {packets: reply.packets, bytes: reply.bytes},
+	};
+}
+
+function mergeCounters(stored: StoredFlow, incoming: NonNullable<Flow['counters']>): boolean {
+	const counters = stored.counters;
+	if (counters === undefined) {
+		stored.counters = copyCounters(incoming);
+		return true;
+	}
+
+	const {original, reply} = counters;
+	if (
+		original.packets === incoming.original.packets &&
+		original.bytes === incoming.original.bytes &&
+		reply.packets === incoming.reply.packets &&
+		reply.bytes === incoming.reply.bytes
+	) {
+		return false;
+	}
+
+	original.packets = incoming.original.packets;
+	original.bytes = incoming.original.bytes;
+	reply.packets = incoming.reply.packets;
+	reply.bytes = incoming.reply.bytes;
+	return true;
+}
+
+function sameLabels(a: readonly number[] | undefined, b: readonly number[]): boolean {
+	if (a === b) return true;
+	if (a === undefined || a.length !== b.length) return false;
+	return a.every((label, i) => label === b[i]);
+}
+
+/** Whether two tuples hold the same values. */
+export function sameTuple(a: Tuple, b: Tuple): boolean {
+	return (
+		a.sport === b.sport &&
+		a.dport === b.dport &&
+		a.icmpType === b.icmpType &&
+		a.icmpCode === b.icmpCode &&
+		a.icmpId === b.icmpId &&
+		a.zone === b.zone &&
+		sameAddress(a.src, b.src) &&
+		sameAddress(a.dst, b.dst)
+	);
 }

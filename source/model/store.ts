@@ -8,8 +8,9 @@
  * both is row-layout.ts. Internal to the model.
  */
 import {sameAddress} from '../flow/address.js';
-import {natAddressOf, natKindOf} from '../flow/nat.js';
-import type {Address, Flow, Tuple} from '../flow/types.js';
+import {natAddressOf, natKind, natKindOf} from '../flow/nat.js';
+import type {Address, Flow} from '../flow/types.js';
+import {flowChange, mergeInto, storedFlow, type StoredFlow} from './merge.js';
 import {counterRate, smoothingWeight} from './rates.js';
 import {writeChangingKeys, writeRowKeys} from './row-keys.js';
 import {keyColumn, keyColumnCount, rowField, rowStride} from './row-layout.js';
@@ -42,7 +43,8 @@ export class FlowStore {
 	capacity = 0;
 	/** One past the highest slot ever used. */
 	length = 0;
-	readonly flows: Array<Flow | undefined> = [];
+	/** The table's own flow objects, changed in place (`merge.ts`). */
+	readonly flows: Array<StoredFlow | undefined> = [];
 	private readonly texts: Array<string | undefined> = [];
 	/** All rows' texts for bare-word search; built on first use. */
 	readonly textIndex: TextIndex = new TextIndex(this);
@@ -92,7 +94,7 @@ export class FlowStore {
 	allocate(flow: Flow, now: number): number {
 		const slot = this.freeSlots.pop() ?? this.length++;
 		if (slot >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
-		this.flows[slot] = flow;
+		this.flows[slot] = storedFlow(flow);
 		this.forgetText(slot);
 		const row = slot * rowStride;
 		const numbers = this.numbers;
@@ -165,50 +167,63 @@ export class FlowStore {
 	}
 
 	/**
-	 * Takes in `merged` (the stored flow merged with `incoming`, the message as received) seen
-	 * at `now`; returns the bits of the sort columns whose keys changed.
+	 * Merges `incoming` (the message as received, seen at `now`) into the row's stored flow in
+	 * place; returns the bits of the sort columns whose keys changed.
 	 */
-	observe(slot: number, incoming: Flow, merged: Flow, now: number, timeConstantMs: number): number {
-		const previous = this.flows[slot]!;
+	observe(slot: number, incoming: Flow, now: number, timeConstantMs: number): number {
+		const flow = this.flows[slot]!;
+		const replyBefore = flow.reply;
+		const statusBefore = flow.status;
+		const natBefore = flow.nat;
+		const changes = mergeInto(flow, incoming);
 		let dirty = 0;
-		if (previous !== merged) {
-			if (previous.state !== merged.state) dirty |= columnBit.state;
-			if (previous.mark !== merged.mark) dirty |= columnBit.mark;
-			// Decoders build fresh tuple objects for every message: compare values.
-			const replySame = previous.reply === merged.reply || sameTuple(previous.reply, merged.reply);
-			const natSame =
-				(replySame && previous.nat === merged.nat && previous.nat !== undefined) ||
-				(natKindOf(previous) === natKindOf(merged) &&
-					sameOptionalAddress(natAddressOf(previous), natAddressOf(merged)));
-			if (!natSame) dirty |= columnBit.nat;
-			const textSame =
-				dirty === 0 &&
-				replySame &&
-				previous.status === merged.status &&
-				previous.helper === merged.helper;
-			if (!textSame) {
-				this.widen(merged);
-				writeChangingKeys(this.keyColumns, slot, merged);
+		if (changes !== 0) {
+			if (changes & flowChange.state) dirty |= columnBit.state;
+			if (changes & flowChange.mark) dirty |= columnBit.mark;
+			// The NAT kind and address are functions of the reply tuple, status and nat alone.
+			if (changes & (flowChange.reply | flowChange.status | flowChange.nat)) {
+				const kindBefore = natBefore ?? natKind(flow.original, replyBefore, statusBefore);
+				const addressBefore =
+					kindBefore === null
+						? undefined
+						: kindBefore === 'dnat'
+							? replyBefore.src
+							: replyBefore.dst;
+				if (
+					kindBefore !== natKindOf(flow) ||
+					!sameOptionalAddress(addressBefore, natAddressOf(flow))
+				) {
+					dirty |= columnBit.nat;
+				}
+			}
+
+			const keyChanges =
+				flowChange.reply |
+				flowChange.status |
+				flowChange.helper |
+				flowChange.state |
+				flowChange.mark;
+			if (dirty !== 0 || (changes & keyChanges) !== 0) {
+				this.widen(flow);
+				writeChangingKeys(this.keyColumns, slot, flow);
 				this.forgetText(slot);
 			}
 
 			const row = slot * rowStride;
 			const numbers = this.numbers;
-			if (previous.counters !== merged.counters) {
+			if (changes & flowChange.counters) {
 				const bytes = numbers[row + F.totalBytes];
 				const packets = numbers[row + F.totalPackets];
-				this.setTotals(slot, merged);
+				this.setTotals(slot, flow);
 				if (bytes !== numbers[row + F.totalBytes]) dirty |= columnBit.bytes;
 				if (packets !== numbers[row + F.totalPackets]) dirty |= columnBit.packets;
 			}
 
-			const since = merged.start ?? numbers[row + F.firstSeen];
+			const since = flow.start ?? numbers[row + F.firstSeen];
 			if (since !== numbers[row + F.since]) {
 				numbers[row + F.since] = since;
 				dirty |= columnBit.age;
 			}
-
-			this.flows[slot] = merged;
 		}
 
 		if (incoming.timeout !== undefined && !this.isClosed(slot)) {
@@ -296,18 +311,6 @@ export class FlowStore {
 		numbers[row + F.lastReplyBytes] = reply.bytes;
 		return changed;
 	}
-}
-
-function sameTuple(a: Tuple, b: Tuple): boolean {
-	return (
-		a.sport === b.sport &&
-		a.dport === b.dport &&
-		a.icmpType === b.icmpType &&
-		a.icmpCode === b.icmpCode &&
-		a.icmpId === b.icmpId &&
-		sameAddress(a.src, b.src) &&
-		sameAddress(a.dst, b.dst)
-	);
 }
 
 function sameOptionalAddress(a: Address | undefined, b: Address | undefined): boolean {

@@ -9,7 +9,6 @@ import type {Flow, FlowEvent, RereadResult} from '../flow/types.js';
 import {EventRate} from './event-rate.js';
 import {FlowHistory, TableHistory} from './history.js';
 import {IdentityOrder} from './identity-order.js';
-import {mergeFlow} from './merge.js';
 import {rowField} from './row-layout.js';
 import {SlotIndex} from './slot-index.js';
 import {Version} from './stamp.js';
@@ -218,7 +217,7 @@ export class TableRows {
 		this.index.insert(slot);
 		this.identity.added(slot);
 		this.live++;
-		store.observe(slot, flow, flow, now, this.timeConstantMs);
+		store.observe(slot, flow, now, this.timeConstantMs);
 		this.totals.enter(store, slot);
 		if (markNew) {
 			store.set(slot, rowField.newUntil, now + this.newMs);
@@ -232,9 +231,8 @@ export class TableRows {
 
 	private update(slot: number, incoming: Flow, now: number): void {
 		const {store, totals} = this;
-		const merged = mergeFlow(store.flows[slot]!, incoming);
 		totals.leave(store, slot);
-		this.dirtyColumns |= store.observe(slot, incoming, merged, now, this.timeConstantMs);
+		this.dirtyColumns |= store.observe(slot, incoming, now, this.timeConstantMs);
 		totals.enter(store, slot);
 		this.changes.bump();
 	}

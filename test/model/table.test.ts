@@ -122,6 +122,28 @@ describe('events', () => {
 		assert.equal(merged.status, flow.status);
 	});
 
+	test('changes its own copy: the flows of applied events and dumps stay as they were', () => {
+		const table = new FlowTable();
+		const flow = makeFlow({state: 'SYN_SENT', packets: [1, 0], bytes: [60, 0], timeout: 120});
+		const before = structuredClone(flow);
+		table.applyEvent(event('new', flow, t0), t0);
+		const stored = row(table, flow, t0).flow;
+		const dumped = makeFlow({state: 'ESTABLISHED', packets: [5, 4], bytes: [500, 400]});
+		table.applySnapshot([dumped], t0 + 1000);
+		table.applyEvent(event('update', partial(flow, {state: 'FIN_WAIT'}), t0 + 2000), t0 + 2000);
+		assert.deepEqual(flow, before);
+		assert.equal(dumped.state, 'ESTABLISHED');
+		assert.deepEqual(dumped.counters, {
+			original: {packets: 5, bytes: 500},
+			reply: {packets: 4, bytes: 400},
+		});
+		// One object for the flow's whole life, showing the latest values.
+		const after = row(table, flow, t0 + 2000).flow;
+		assert.equal(after, stored);
+		assert.equal(after.state, 'FIN_WAIT');
+		assert.deepEqual(after.counters, dumped.counters);
+	});
+
 	test('update of an unknown flow adds it without the new mark: its NEW was missed', () => {
 		const table = new FlowTable();
 		const flow = makeFlow();
@@ -432,7 +454,12 @@ describe('views', () => {
 		table.applyEvent(event('new', flow, t0), t0);
 		const [first] = rows(table, t0 + 1000);
 		assert.equal(first.key, flowKey(flow));
-		assert.equal(first.flow, flow);
+		// The table keeps its own copy of the flow, with the same fields.
+		assert.notEqual(first.flow, flow);
+		for (const [name, value] of Object.entries(flow)) {
+			assert.deepEqual(first.flow[name as keyof Flow], value, name);
+		}
+
 		assert.equal(first.ttl, 29);
 		assert.equal(first.age, 1);
 		assert.equal(first.isNew, true);

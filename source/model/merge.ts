@@ -35,7 +35,8 @@ export const flowChange = {
 
 /**
  * The table's own copy of `flow`: every field in one literal (one hidden class for all stored
- * flows), counters copied so they can change in place, tuples and labels shared (never mutated).
+ * flows), counters copied so they can change in place, tuples copied (see `copyTuple`), labels
+ * and IPv6 address arrays shared (never mutated).
  */
 export function storedFlow(flow: Flow): StoredFlow {
 	const {counters} = flow;
@@ -44,8 +45,8 @@ export function storedFlow(flow: Flow): StoredFlow {
 		family: flow.family,
 		protonum: flow.protonum,
 		proto: flow.proto,
-		original: flow.original,
-		reply: flow.reply,
+		original: copyTuple(flow.original),
+		reply: copyTuple(flow.reply),
 		status: flow.status,
 		state: flow.state,
 		timeout: flow.timeout,
@@ -81,7 +82,7 @@ export function mergeInto(stored: StoredFlow, incoming: Flow): number {
 
 	// Decoders build fresh tuples for every message: compare values, keep the stored one.
 	if (incoming.reply !== stored.reply && !sameTuple(stored.reply, incoming.reply)) {
-		stored.reply = incoming.reply;
+		stored.reply = copyTuple(incoming.reply);
 		changed |= flowChange.reply;
 	}
 
@@ -173,6 +174,25 @@ export function mergeFlow(stored: Flow, incoming: Flow): Flow {
 		helper: incoming.helper === undefined ? stored.helper : incoming.helper,
 		labels: incoming.labels === undefined ? stored.labels : incoming.labels,
 		nat: incoming.nat === undefined ? stored.nat : incoming.nat,
+	};
+}
+
+/**
+ * The table's copy of a tuple. The decoder's own objects are then garbage as soon as a message
+ * is merged, always: were some kept (the first dump's), V8 would learn that the decoder's
+ * tuples live long and allocate every later one straight in the old generation, where each
+ * re-dump's would wait for a full collection.
+ */
+function copyTuple(tuple: Tuple): Tuple {
+	return {
+		src: tuple.src,
+		dst: tuple.dst,
+		sport: tuple.sport,
+		dport: tuple.dport,
+		icmpType: tuple.icmpType,
+		icmpCode: tuple.icmpCode,
+		icmpId: tuple.icmpId,
+		zone: tuple.zone,
 	};
 }
 

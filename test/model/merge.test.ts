@@ -71,7 +71,8 @@ describe('mergeInto', () => {
 		const stored = storedFlow(makeFlow());
 		const incoming = {...makeFlow(), reply: {...stored.reply, dport: 1}};
 		assert.equal(mergeInto(stored, incoming), flowChange.reply);
-		assert.equal(stored.reply, incoming.reply);
+		assert.equal(stored.reply.dport, 1);
+		assert.notEqual(stored.reply, incoming.reply, 'a copy: the message is garbage once merged');
 	});
 
 	test('takes null as a value, not a gap', () => {

@@ -20,7 +20,11 @@ const cli = fileURLToPath(new URL('../../bin/conntop', import.meta.url));
 export interface TuiFigures {
 	/** Start of the pane to the first screen with flow rows (or the header, when empty). */
 	readonly firstScreenMs: number;
+	/** Start of the pane until the header no longer says the table is being read. */
+	readonly loadedMs: number;
 	readonly idleSeconds: number;
+	/** Whether a background re-dump finished inside the idle window. */
+	readonly idleRefreshed: boolean;
 	/** CPU of every process in the pane's tree over the idle window, % of one core. */
 	readonly idleCpuPercent: number;
 	/** Sum of VmRSS over conntop's processes after the idle window, kB. */
@@ -63,6 +67,14 @@ function rowsOf(tmux: Tmux): string {
  */
 function bodyOf(tmux: Tmux): string {
 	return tmux.screenWithEscapes().split('\n').slice(2).map(withoutTimes).join('\n');
+}
+
+/** The age of the counters the header gives ("counters 4s old", "counters 2m old"), seconds. */
+function counterAge(screen: string): number | undefined {
+	const match = /counters (\d+)([smhd]) old/.exec(screen);
+	if (!match) return undefined;
+	const unit = {s: 1, m: 60, h: 3600, d: 86_400}[match[2] as 's' | 'm' | 'h' | 'd'];
+	return Number(match[1]) * unit;
 }
 
 /** Presses `key` and polls until `view` changes; ms, or NaN after 10 s. */
@@ -121,13 +133,38 @@ export function measureTui(
 			sleep(10);
 		}
 
+		// The whole table is in once the header stops saying it is reading it; idle starts after.
+		let loadedMs = Number.NaN;
+		while (performance.now() - started < 600_000) {
+			if (!tmux.screen().includes('reading the table')) {
+				loadedMs = performance.now() - started;
+				break;
+			}
+
+			sleep(100);
+		}
+
 		// Let the first sort, the event child and the first re-read settle before measuring.
 		sleep(3000);
 		const pid = tmux.panePid();
 		const cpu = () => cpuSeconds(pid);
 		const cpuBefore = cpu();
 		const idleStart = performance.now();
-		sleep(options.idleSeconds * 1000);
+		// The idle window holds at least one background re-dump (its period is chosen so that
+		// dumps cost ~3% of a core): it runs until the counters' age drops, at least
+		// `idleSeconds`, at most 16 minutes (the longest period is 15).
+		let lastAge = counterAge(tmux.screen());
+		let refreshed = false;
+		while (performance.now() - idleStart < 960_000) {
+			sleep(1000);
+			const age = counterAge(tmux.screen());
+			if (age !== undefined && lastAge !== undefined && age < lastAge) refreshed = true;
+			if (age !== undefined) lastAge = age;
+			// No age on screen (no background re-dump to wait for): the minimum window only.
+			const done = refreshed || lastAge === undefined;
+			if (done && performance.now() - idleStart >= options.idleSeconds * 1000) break;
+		}
+
 		const idleSeconds = (performance.now() - idleStart) / 1000;
 		const idleCpuPercent = ((cpu() - cpuBefore) / idleSeconds) * 100;
 		const processes = conntopProcesses(pid);
@@ -156,7 +193,9 @@ export function measureTui(
 
 		return {
 			firstScreenMs,
+			loadedMs,
 			idleSeconds,
+			idleRefreshed: refreshed,
 			idleCpuPercent,
 			rssKb: processes.reduce((sum, figures) => sum + figures.rssKb, 0),
 			processes: processes.map((figures) => figures.command),

@@ -201,6 +201,14 @@ function measureSize(n: number, empty: {onceRssKb: Map<string, number>; tui: Tui
 			target: '<= 1x',
 			pass: n < 1_000_000 ? undefined : tui.firstScreenMs <= reference,
 		});
+		check({
+			what: 'TUI whole table read (header no longer says "reading the table")',
+			flows: count(n),
+			conntop: ms(tui.loadedMs),
+			reference: ms(reference),
+			ratio: (tui.loadedMs / reference).toFixed(2),
+			target: '',
+		});
 		for (const [key, latencies] of Object.entries(tui.keys)) {
 			const value = median(latencies);
 			check({
@@ -215,7 +223,7 @@ function measureSize(n: number, empty: {onceRssKb: Map<string, number>; tui: Tui
 		}
 
 		check({
-			what: `TUI idle CPU, all processes, live refresh on (${tui.idleSeconds.toFixed(0)} s)`,
+			what: `TUI idle CPU, all processes, live refresh on (${tui.idleSeconds.toFixed(0)} s${tui.idleRefreshed ? ', one background re-dump in it' : ', no background re-dump in it'})`,
 			flows: count(n),
 			conntop: `${tui.idleCpuPercent.toFixed(1)}%`,
 			reference: '',

@@ -205,7 +205,9 @@ function termTest(
 /**
  * Writes 1 into `out[slot]` for every live slot of `store` matching `filter` at `now` and 0
  * for the others; returns how many matched. `words` maps each of `filter.words` to its hits
- * from the text index.
+ * from the text index. When `out` already holds 1 for a superset of the matches and 0 for free
+ * slots (the result of a filter this one narrows), `narrowing` says so and only those slots
+ * are tested.
  */
 export function evaluateFilter(
 	filter: Filter,
@@ -213,10 +215,12 @@ export function evaluateFilter(
 	now: number,
 	out: Uint8Array,
 	words: ReadonlyMap<string, Uint8Array>,
+	narrowing = false,
 ): number {
 	const n = store.length;
 	const {flows} = store;
-	for (let slot = 0; slot < n; slot++) out[slot] = flows[slot] === undefined ? 0 : 1;
+	if (!narrowing)
+		for (let slot = 0; slot < n; slot++) out[slot] = flows[slot] === undefined ? 0 : 1;
 	for (const term of filter.terms) {
 		const test = termTest(term, store, now, words);
 		const fail = term.negate;

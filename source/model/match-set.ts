@@ -1,10 +1,12 @@
 /**
  * The match set: which rows the current filter keeps, one byte per slot, from one filter pass
  * that runs again only when the rows changed, the filter object changed, or (for `ttl`/`age`
- * terms) time moved. A row leaving keeps every other row's result: only the count is fixed.
+ * terms) time moved. A row leaving keeps every other row's result: only the count is fixed. A
+ * filter narrowing the last one is tested only on the rows that one kept.
  */
 import {evaluateFilter} from './filter-columns.js';
 import type {Filter} from './filter.js';
+import {narrows} from './filter-narrowing.js';
 import {Stamp, Version} from './stamp.js';
 import type {FlowStore} from './store.js';
 
@@ -72,15 +74,26 @@ export class MatchSet {
 			this.passedAt.isFresh() &&
 			(!filter.usesTime || this.now === now);
 		if (fresh) return false;
+		// The rows the last filter kept are still its result (nothing changed since, and time
+		// has not moved if it reads the clock): a filter narrowing it keeps some of those.
+		const narrowing =
+			!this.all &&
+			this.filter !== undefined &&
+			this.passedAt.isFresh() &&
+			(!this.filter.usesTime || this.now === now) &&
+			narrows(filter, this.filter);
+		// Testing a row's text alone costs ~200 ns; a search of the whole text ~40 ms at 1M rows:
+		// below an eighth of the rows, searching only the rows kept is the cheaper.
+		const within = narrowing && this.count * 8 <= rows ? this.bits : undefined;
 		const words = new Map<string, Uint8Array>();
 		for (let i = 0; i < filter.words.length; i++) {
 			if (this.wordHits.length <= i) this.wordHits.push(new Uint8Array(this.capacity));
 			if (this.wordHits[i].length < this.capacity) this.wordHits[i] = new Uint8Array(this.capacity);
-			store.textIndex.search(filter.words[i], this.wordHits[i]);
+			store.textIndex.search(filter.words[i], this.wordHits[i], within);
 			words.set(filter.words[i], this.wordHits[i]);
 		}
 
-		const count = evaluateFilter(filter, store, now, this.bits, words);
+		const count = evaluateFilter(filter, store, now, this.bits, words, narrowing);
 		this.all = false;
 		this.filter = filter;
 		this.now = now;

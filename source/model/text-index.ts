@@ -45,9 +45,15 @@ export class TextIndex {
 
 	/**
 	 * Sets `out[slot]` to 1 for every live slot whose text contains `word` (lowercase, no
-	 * newline) and to 0 for the others.
+	 * newline) and to 0 for the others. With `within`, only slots where it is 1 are searched and
+	 * the others are left 0.
 	 */
-	search(word: string, out: Uint8Array): void {
+	search(word: string, out: Uint8Array, within?: Uint8Array): void {
+		if (within !== undefined) {
+			this.searchWithin(word, out, within);
+			return;
+		}
+
 		const {store} = this;
 		this.prepare();
 		out.fill(0, 0, store.length);
@@ -70,6 +76,35 @@ export class TextIndex {
 
 		for (let slot = 0; slot < store.length; slot++) {
 			if (
+				covered[slot] !== 1 &&
+				store.flows[slot] !== undefined &&
+				store.text(slot).includes(word)
+			) {
+				out[slot] = 1;
+			}
+		}
+	}
+
+	/**
+	 * `search` row by row over the slots set in `within`: when they are few, a substring test on
+	 * each of them costs less than scanning the whole text (each row's text is a slice of it,
+	 * not a copy).
+	 */
+	private searchWithin(word: string, out: Uint8Array, within: Uint8Array): void {
+		const {store} = this;
+		this.prepare();
+		out.fill(0, 0, store.length);
+		const {text, rowStart, rowSlot, covered} = this;
+		for (let row = 0; row < this.rows; row++) {
+			const slot = rowSlot[row];
+			if (within[slot] === 1 && covered[slot] === 1) {
+				if (text.slice(rowStart[row], rowStart[row + 1]).includes(word)) out[slot] = 1;
+			}
+		}
+
+		for (let slot = 0; slot < store.length; slot++) {
+			if (
+				within[slot] === 1 &&
 				covered[slot] !== 1 &&
 				store.flows[slot] !== undefined &&
 				store.text(slot).includes(word)

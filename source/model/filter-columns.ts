@@ -205,9 +205,8 @@ function termTest(
 /**
  * Writes 1 into `out[slot]` for every live slot of `store` matching `filter` at `now` and 0
  * for the others; returns how many matched. `words` maps each of `filter.words` to its hits
- * from the text index. When `out` already holds 1 for a superset of the matches and 0 for free
- * slots (the result of a filter this one narrows), `narrowing` says so and only those slots
- * are tested.
+ * from the text index. With `within`, only the slots where it is 1 are tested (the words' hits
+ * need only be right there); the others keep what `out` holds, and count.
  */
 export function evaluateFilter(
 	filter: Filter,
@@ -215,17 +214,21 @@ export function evaluateFilter(
 	now: number,
 	out: Uint8Array,
 	words: ReadonlyMap<string, Uint8Array>,
-	narrowing = false,
+	within?: Uint8Array,
 ): number {
 	const n = store.length;
 	const {flows} = store;
-	if (!narrowing)
-		for (let slot = 0; slot < n; slot++) out[slot] = flows[slot] === undefined ? 0 : 1;
+	for (let slot = 0; slot < n; slot++) {
+		if (within === undefined || within[slot] === 1) out[slot] = flows[slot] === undefined ? 0 : 1;
+	}
+
 	for (const term of filter.terms) {
 		const test = termTest(term, store, now, words);
 		const fail = term.negate;
 		for (let slot = 0; slot < n; slot++) {
-			if (out[slot] === 1 && test(slot) === fail) out[slot] = 0;
+			if (out[slot] === 1 && (within === undefined || within[slot] === 1) && test(slot) === fail) {
+				out[slot] = 0;
+			}
 		}
 	}
 

@@ -57,10 +57,14 @@ export class TableRows {
 		closed: 0,
 	};
 
-	/** Rows tuned by `options`; `onRemove` hears of each slot just before it is freed. */
+	/**
+	 * Rows tuned by `options`; `onRemove` hears of each slot just before it is freed, `onChange`
+	 * of each slot that joined, changed or closed.
+	 */
 	constructor(
 		options: FlowTableOptions,
 		private readonly onRemove: (slot: number) => void,
+		private readonly onChange: (slot: number) => void = () => undefined,
 	) {
 		this.tombstones = new Tombstones(options.closedMs ?? 3000);
 		this.newMs = options.newMs ?? 2000;
@@ -226,6 +230,7 @@ export class TableRows {
 
 		this.additions.bump();
 		this.changes.bump();
+		this.onChange(slot);
 		return slot;
 	}
 
@@ -235,6 +240,7 @@ export class TableRows {
 		this.dirtyColumns |= store.observe(slot, incoming, now, this.timeConstantMs);
 		totals.enter(store, slot);
 		this.changes.bump();
+		this.onChange(slot);
 	}
 
 	private close(slot: number, now: number): void {
@@ -244,6 +250,7 @@ export class TableRows {
 		this.history.count(now, 0, 1, this.live);
 		this.tombstones.closed(slot, now);
 		this.changes.bump();
+		this.onChange(slot);
 	}
 
 	private remove(slot: number): void {

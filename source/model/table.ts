@@ -65,10 +65,14 @@ export class FlowTable {
 	constructor(options: FlowTableOptions = {}) {
 		// Removing a row leaves every other row's filter result valid: the match set only
 		// uncounts it.
-		const rows = new TableRows(options, (slot) => this.matches.removed(slot));
+		const rows = new TableRows(
+			options,
+			(slot) => this.matches.removed(slot),
+			(slot) => this.matches.changed(slot),
+		);
 		this.rows = rows;
 		this.sorted = new SortedOrder(rows.additions, rows.removals);
-		this.matches = new MatchSet(rows.changes);
+		this.matches = new MatchSet();
 		this.filtered = new FilteredOrder(this.sorted, this.matches);
 		this.grouped = new GroupView(rows.store, this.matches, rows.changes, rows.removals);
 		this.fitWorkArrays();

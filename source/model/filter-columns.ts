@@ -205,8 +205,7 @@ function termTest(
 /**
  * Writes 1 into `out[slot]` for every live slot of `store` matching `filter` at `now` and 0
  * for the others; returns how many matched. `words` maps each of `filter.words` to its hits
- * from the text index. With `within`, only the slots where it is 1 are tested (the words' hits
- * need only be right there); the others keep what `out` holds, and count.
+ * from the text index.
  */
 export function evaluateFilter(
 	filter: Filter,
@@ -214,25 +213,54 @@ export function evaluateFilter(
 	now: number,
 	out: Uint8Array,
 	words: ReadonlyMap<string, Uint8Array>,
-	within?: Uint8Array,
 ): number {
 	const n = store.length;
 	const {flows} = store;
-	for (let slot = 0; slot < n; slot++) {
-		if (within === undefined || within[slot] === 1) out[slot] = flows[slot] === undefined ? 0 : 1;
-	}
-
+	for (let slot = 0; slot < n; slot++) out[slot] = flows[slot] === undefined ? 0 : 1;
 	for (const term of filter.terms) {
 		const test = termTest(term, store, now, words);
 		const fail = term.negate;
 		for (let slot = 0; slot < n; slot++) {
-			if (out[slot] === 1 && (within === undefined || within[slot] === 1) && test(slot) === fail) {
-				out[slot] = 0;
-			}
+			if (out[slot] === 1 && test(slot) === fail) out[slot] = 0;
 		}
 	}
 
 	let count = 0;
 	for (let slot = 0; slot < n; slot++) count += out[slot];
 	return count;
+}
+
+/**
+ * `evaluateFilter` for the distinct slots `slots[0..length)` only (the words' hits need only be
+ * right there); the others keep what `out` holds. Returns how many more of those slots match
+ * than did before (negative when fewer).
+ */
+export function evaluateFilterAt(
+	filter: Filter,
+	store: FlowStore,
+	now: number,
+	out: Uint8Array,
+	words: ReadonlyMap<string, Uint8Array>,
+	slots: Int32Array,
+	length: number,
+): number {
+	const {flows} = store;
+	let change = 0;
+	for (let i = 0; i < length; i++) {
+		const slot = slots[i];
+		change -= out[slot];
+		out[slot] = flows[slot] === undefined ? 0 : 1;
+	}
+
+	for (const term of filter.terms) {
+		const test = termTest(term, store, now, words);
+		const fail = term.negate;
+		for (let i = 0; i < length; i++) {
+			const slot = slots[i];
+			if (out[slot] === 1 && test(slot) === fail) out[slot] = 0;
+		}
+	}
+
+	for (let i = 0; i < length; i++) change += out[slots[i]];
+	return change;
 }

@@ -45,12 +45,12 @@ export class TextIndex {
 
 	/**
 	 * Sets `out[slot]` to 1 for every live slot whose text contains `word` (lowercase, no
-	 * newline) and to 0 for the others. With `within`, only slots where it is 1 are searched and
-	 * the others are left 0.
+	 * newline) and to 0 for the others. With `slots`, only `slots[0..length)` are searched and
+	 * set; the rest of `out` is left as it was.
 	 */
-	search(word: string, out: Uint8Array, within?: Uint8Array): void {
-		if (within !== undefined) {
-			this.searchWithin(word, out, within);
+	search(word: string, out: Uint8Array, slots?: {slots: Int32Array; length: number}): void {
+		if (slots !== undefined) {
+			this.searchAt(word, out, slots.slots, slots.length);
 			return;
 		}
 
@@ -86,30 +86,28 @@ export class TextIndex {
 	}
 
 	/**
-	 * `search` row by row over the slots set in `within`: when they are few, a substring test on
-	 * each of them costs less than scanning the whole text (each row's text is a slice of it,
-	 * not a copy).
+	 * `search` slot by slot: when they are few, a substring test on each costs less than
+	 * scanning the whole text (a row's text is a slice of it, not a copy).
 	 */
-	private searchWithin(word: string, out: Uint8Array, within: Uint8Array): void {
+	private searchAt(word: string, out: Uint8Array, slots: Int32Array, length: number): void {
 		const {store} = this;
 		this.prepare();
-		out.fill(0, 0, store.length);
 		const {text, rowStart, rowSlot, covered} = this;
-		for (let row = 0; row < this.rows; row++) {
-			const slot = rowSlot[row];
-			if (within[slot] === 1 && covered[slot] === 1) {
-				if (text.slice(rowStart[row], rowStart[row + 1]).includes(word)) out[slot] = 1;
-			}
-		}
+		for (let i = 0; i < length; i++) {
+			const slot = slots[i];
+			if (covered[slot] === 1) {
+				// Rows are in slot order: the row of `slot` by binary search.
+				let lo = 0;
+				let hi = this.rows - 1;
+				while (lo < hi) {
+					const mid = (lo + hi) >>> 1;
+					if (rowSlot[mid] < slot) lo = mid + 1;
+					else hi = mid;
+				}
 
-		for (let slot = 0; slot < store.length; slot++) {
-			if (
-				within[slot] === 1 &&
-				covered[slot] !== 1 &&
-				store.flows[slot] !== undefined &&
-				store.text(slot).includes(word)
-			) {
-				out[slot] = 1;
+				out[slot] = text.slice(rowStart[lo], rowStart[lo + 1]).includes(word) ? 1 : 0;
+			} else {
+				out[slot] = store.flows[slot] !== undefined && store.text(slot).includes(word) ? 1 : 0;
 			}
 		}
 	}

@@ -149,7 +149,8 @@ const lowWord = 1 - highWord;
  * unused index: it gets some key and does not count. When every value is an integer, the
  * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
  * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
- * equals 0.
+ * equals 0. Returns false when `high` is the same for every index, so sorting can leave it
+ * out without looking (true when it may differ).
  */
 export function encodeNumbers(
 	values: Float64Array,
@@ -157,13 +158,15 @@ export function encodeNumbers(
 	high: Uint32Array,
 	low: Uint32Array,
 	descending: boolean,
-): void {
+): boolean {
 	let min = Number.POSITIVE_INFINITY;
+	let max = Number.NEGATIVE_INFINITY;
 	let integers = true;
 	for (let i = 0; i < n; i++) {
 		const value = values[i];
 		if (value !== value) continue;
 		if (value < min) min = value;
+		if (value > max) max = value;
 		if (integers && !Number.isSafeInteger(value)) integers = false;
 	}
 
@@ -176,7 +179,8 @@ export function encodeNumbers(
 			low[i] = ((offset >>> 0) ^ flip) >>> 0;
 		}
 
-		return;
+		// Every offset (and an unused index's 0) below 2^32: one high chunk for all.
+		return !(max - min < 4_294_967_296);
 	}
 
 	for (let i = 0; i < n; i++) {
@@ -194,4 +198,6 @@ export function encodeNumbers(
 		high[i] = (hi ^ flip) >>> 0;
 		low[i] = (lo ^ flip) >>> 0;
 	}
+
+	return true;
 }

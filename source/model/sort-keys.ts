@@ -63,8 +63,11 @@ export function columnKey(
 				values[slot] = flows[slot] === undefined ? Number.NaN : numericValue(column, store, slot);
 			}
 
-			encodeNumbers(values, n, work[0], work[1], reverse);
-			return {chunks: varying([work[0], work[1]], store), flip: 0};
+			// Scanning a chunk that holds one value for every row costs a pass over the table
+			// (~15 ms at 1M rows, issue 12); the encoder knows when the high one does. A constant
+			// low chunk left in changes no order.
+			const highVaries = encodeNumbers(values, n, work[0], work[1], reverse);
+			return {chunks: highVaries ? varying([work[0], work[1]], store) : [work[1]], flip: 0};
 		}
 
 		case 'src':

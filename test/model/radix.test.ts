@@ -106,6 +106,33 @@ describe('encodeNumbers', () => {
 		);
 	});
 
+	test('says the high chunk may differ whenever it does', () => {
+		const numbers = fc.oneof(
+			fc.double(),
+			fc.integer({min: -1e15, max: 1e15}),
+			fc.integer({min: 0, max: 5_000_000_000}),
+			fc.constantFrom(Number.NaN, 4_294_967_295, 4_294_967_296, 1_700_000_000_000),
+		);
+		fc.assert(
+			fc.property(
+				fc.array(numbers, {minLength: 1, maxLength: 40}),
+				fc.boolean(),
+				(values, descending) => {
+					const n = values.length;
+					const high = new Uint32Array(n);
+					const low = new Uint32Array(n);
+					const highVaries = encodeNumbers(Float64Array.from(values), n, high, low, descending);
+					if (!highVaries)
+						assert.ok(
+							high.every((chunk) => chunk === high[0]),
+							String(values),
+						);
+				},
+			),
+			{numRuns: 500},
+		);
+	});
+
 	test('gives equal numbers equal chunks, -0 included', () => {
 		const high = new Uint32Array(2);
 		const low = new Uint32Array(2);

@@ -268,11 +268,15 @@ async function main(): Promise<number> {
 	}
 
 	const {ConntrackClient} = await import('./kernel/client.js');
-	const client = ConntrackClient.open();
-	if (flags.once) {
+	const once = flags.once ? onceOptions() : undefined;
+	// Streamed JSON does the most per flow, so the dump thread pays for it from a smaller table
+	// than the client's default (docs/facts.md#dump-thread: crossover ~70k entries).
+	const streamedJson = once?.format === 'json' && once.sort === undefined && !once.group;
+	const client = ConntrackClient.open(streamedJson ? {threadFrom: 70_000} : {});
+	if (once) {
 		const {runOnce} = await import('./cli/once.js');
 		try {
-			return await runOnce(client, onceOptions());
+			return await runOnce(client, once);
 		} finally {
 			client.close();
 		}

@@ -5,6 +5,7 @@
  * or a number that is not a safe integer is left to the string path.
  */
 import {writeAddress, writeDecimal} from '../flow/address-text.js';
+import {memo} from '../flow/byte-memo.js';
 import {isoTimeBound, writeIsoTime} from '../flow/iso-time-bytes.js';
 import {hasPorts} from '../flow/protocols.js';
 import {statusFlags} from '../flow/status.js';
@@ -14,23 +15,6 @@ const ascii = (text: string): Uint8Array => Uint8Array.from(text, (char) => char
 
 /** Printable ASCII that CSV writes as is: no quote or comma (and so no line break). */
 const unquoted = /^[\u0020-\u0021\u0023-\u002b\u002d-\u007e]*$/;
-
-/**
- * Remembers the bytes made for each key of a few (a table has a handful of protocols, states
- * and status values); null when the key's text must go the string way.
- */
-function memo<K>(make: (key: K) => Uint8Array | null): (key: K) => Uint8Array | null {
-	const made = new Map<K, Uint8Array | null>();
-	return (key) => {
-		let bytes = made.get(key);
-		if (bytes === undefined) {
-			bytes = make(key);
-			if (made.size < 4096) made.set(key, bytes);
-		}
-
-		return bytes;
-	};
-}
 
 /** `,family,proto,` per protocol name. */
 const head4 = memo((proto: string) => (unquoted.test(proto) ? ascii(`,ipv4,${proto},`) : null));

@@ -8,6 +8,7 @@
  * as long (docs/facts.md#writing-bytes).
  */
 import {writeAddress, writeDecimal} from './address-text.js';
+import {memo} from './byte-memo.js';
 import {isoTimeBound, writeIsoTime} from './iso-time-bytes.js';
 import {hasPorts, isIcmp} from './protocols.js';
 import {statusFlags} from './status.js';
@@ -47,23 +48,6 @@ const escaped = /["\\]/;
 /** Whether JSON writes `text` as is between quotes: printable ASCII, no `"` or `\`. */
 function isPlain(text: string): boolean {
 	return plain.test(text) && !escaped.test(text);
-}
-
-/**
- * Remembers the bytes made for each key of a few (a table has a handful of protocols, states
- * and status values); null when the key's text must go the string way.
- */
-function memo<K>(make: (key: K) => Uint8Array | null): (key: K) => Uint8Array | null {
-	const made = new Map<K, Uint8Array | null>();
-	return (key) => {
-		let bytes = made.get(key);
-		if (bytes === undefined) {
-			bytes = make(key);
-			if (made.size < 4096) made.set(key, bytes);
-		}
-
-		return bytes;
-	};
 }
 
 /** The family and protocol up to the protocol number, per protocol name. */

@@ -10,42 +10,12 @@
  * Prints, per mode, the median over the rounds of wall and CPU (user+sys) µs per flow.
  */
 import {closeSync, openSync} from 'node:fs';
-import {RawNetlinkSocket} from 'netlink/dist/raw.js';
 import {flowPrinter, type OnceFormat} from '../../source/cli/once.js';
 import {printSorted} from '../../source/cli/once-sorted.js';
 import {ChunkWriter} from '../../source/cli/stdout-writer.js';
-import * as C from '../../source/kernel/constants.js';
 import {decodeDatagram} from '../../source/kernel/decode-datagram.js';
-import {encodeDumpRequest} from '../../source/kernel/encode.js';
+import {capture} from './capture-dump.js';
 import type {Flow} from '../../source/flow/types.js';
-
-/** One dump of the namespace's table as the kernel sent it: a copy of every datagram. */
-async function capture(): Promise<Buffer[]> {
-	const socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
-		messagePeeking: false,
-		msgBufferSize: 32768,
-		recvBufferSize: 1 << 20,
-		sendBufferSize: 0,
-	});
-	const datagrams: Buffer[] = [];
-	await new Promise<void>((resolve, reject) => {
-		socket.on('error', reject);
-		socket.on('message', (message: Buffer) => {
-			datagrams.push(Buffer.from(message));
-			decodeDatagram(message, {
-				flow() {},
-				done() {
-					resolve();
-				},
-			});
-		});
-		socket.send(encodeDumpRequest(1), {}, (error) => {
-			if (error) reject(error);
-		});
-	});
-	socket.close();
-	return datagrams;
-}
 
 /** `sort`: text sorted by source port, as `--once --sort sport` prints it. */
 type Mode = 'decode' | OnceFormat | 'sort';

@@ -1,5 +1,5 @@
 /**
- * One flow's row as a query hands it out: the stored flow with its TTL and age at `now`, its
+ * One flow's row as a query hands it out: a plain copy of the stored flow, with its TTL and age at `now`, its
  * smoothed rates, and whether it is closed or new.
  */
 import {flowKey} from '../flow/key.js';
@@ -12,7 +12,7 @@ export function flowRow(store: FlowStore, slot: number, now: number): FlowRow {
 	const expiresAt = store.get(slot, rowField.expiresAt);
 	return {
 		key: flowKey(store.flows[slot]!),
-		flow: store.flows[slot]!,
+		flow: store.flows[slot]!.toFlow(),
 		ttl: expiresAt === Number.POSITIVE_INFINITY ? expiresAt : Math.max(0, expiresAt - now) / 1000,
 		age: Math.max(0, now - store.get(slot, rowField.since)) / 1000,
 		rates: {

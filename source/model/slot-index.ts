@@ -11,7 +11,8 @@
  */
 import {sameAddress} from '../flow/address.js';
 import {flowKey} from '../flow/key.js';
-import type {Flow} from '../flow/types.js';
+import type {Flow, Tuple} from '../flow/types.js';
+import type {FlowColumns} from './flow-columns.js';
 
 /** Whether two messages are about the same conntrack entry (what `flowKey` encodes). */
 export function sameIdentity(a: Flow, b: Flow): boolean {
@@ -66,18 +67,41 @@ function identityHash(flow: Flow): number {
 	h = mix(h, ((flow.protonum & 0xffff) << 16) | (o.sport & 0xffff));
 	h = mix(h, ((o.dport & 0xffff) << 16) | (o.icmpType & 0xffff));
 	h = mix(h, ((o.icmpCode & 0xffff) << 16) | (o.icmpId & 0xffff));
-	const {src, dst} = o;
+	return finish(addressesHash(h, o.src, o.dst));
+}
+
+function addressesHash(h: number, src: Tuple['src'], dst: Tuple['dst']): number {
 	if (typeof src === 'number' && typeof dst === 'number') {
 		h = mix(h, src | 0);
-		h = mix(h, dst | 0);
-	} else {
-		const s = src as Uint8Array;
-		const d = dst as Uint8Array;
-		for (let at = 0; at < 16; at += 4) h = mix(h, bytesWord(s, at));
-		for (let at = 0; at < 16; at += 4) h = mix(h, bytesWord(d, at));
+		return mix(h, dst | 0);
 	}
 
-	return finish(h);
+	const s = src as Uint8Array;
+	const d = dst as Uint8Array;
+	for (let at = 0; at < 16; at += 4) h = mix(h, bytesWord(s, at));
+	for (let at = 0; at < 16; at += 4) h = mix(h, bytesWord(d, at));
+	return h;
+}
+
+/** `identityHash` of the flow stored in `slot`, read from the columns (no tuple is built). */
+function slotHash(columns: FlowColumns, slot: number): number {
+	const o = columns.original;
+	let h = mix(0, columns.id[slot] | 0);
+	h = mix(h, columns.zone[slot] | 0);
+	h = mix(h, ((columns.protonum[slot] & 0xffff) << 16) | (o.sport[slot] & 0xffff));
+	h = mix(h, ((o.dport[slot] & 0xffff) << 16) | (o.icmpType[slot] & 0xffff));
+	h = mix(h, ((o.icmpCode[slot] & 0xffff) << 16) | (o.icmpId[slot] & 0xffff));
+	return finish(addressesHash(h, o.srcOf(slot), o.dstOf(slot)));
+}
+
+/** `sameIdentity` of the flow stored in `slot` and `flow`, read from the columns. */
+function sameSlotIdentity(columns: FlowColumns, slot: number, flow: Flow): boolean {
+	return (
+		columns.id[slot] === flow.id &&
+		columns.zone[slot] === flow.zone &&
+		columns.protonum[slot] === flow.protonum &&
+		columns.original.same(slot, flow.original, false)
+	);
 }
 
 /** The hash of the identity a `flowKey` string names (see identityHash). */
@@ -100,7 +124,13 @@ export interface ProbeStats {
 	readonly mean: number;
 }
 
-/** Slots by identity; the flows themselves stay in the caller's arrays. */
+/** What the index reads of the store: which slots hold a flow, and the flows' columns. */
+export interface IndexedStore {
+	readonly flows: ReadonlyArray<Flow | undefined>;
+	readonly columns: FlowColumns;
+}
+
+/** Slots by identity; the flows themselves stay in the store. */
 export class SlotIndex {
 	/**
 	 * Two numbers per position, side by side so a probe reads one cache line: slot + 1 (0 when
@@ -113,27 +143,28 @@ export class SlotIndex {
 	private shift = 32;
 	private count = 0;
 
-	constructor(
-		/** The flow stored in each slot (undefined when free). */
-		private readonly flows: ReadonlyArray<Flow | undefined>,
-	) {
+	constructor(private readonly store: IndexedStore) {
 		this.resize(1024);
 	}
 
 	/** The slot holding the entry `flow` is about, or -1. */
 	find(flow: Flow): number {
-		const {table, mask, flows} = this;
+		const {table, mask} = this;
+		const {columns} = this.store;
 		const hash = identityHash(flow);
 		for (let at = hash >>> this.shift; ; at = (at + 1) & mask) {
 			const entry = table[at * 2];
 			if (entry === 0) return -1;
-			if (table[at * 2 + 1] === hash && sameIdentity(flows[entry - 1]!, flow)) return entry - 1;
+			if (table[at * 2 + 1] === hash && sameSlotIdentity(columns, entry - 1, flow)) {
+				return entry - 1;
+			}
 		}
 	}
 
 	/** The slot of the flow whose `flowKey` is `key`, or -1. */
 	findKey(key: string): number {
-		const {table, mask, flows} = this;
+		const {table, mask} = this;
+		const {flows} = this.store;
 		const hash = keyHash(key);
 		for (let at = hash >>> this.shift; ; at = (at + 1) & mask) {
 			const entry = table[at * 2];
@@ -145,14 +176,14 @@ export class SlotIndex {
 	/** Indexes `slot`, whose flow must already be stored and not yet indexed. */
 	insert(slot: number): void {
 		if ((this.count + 1) * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
-		this.place(slot + 1, identityHash(this.flows[slot]!));
+		this.place(slot + 1, slotHash(this.store.columns, slot));
 		this.count++;
 	}
 
 	/** Unindexes `slot`; call before its flow is cleared. */
 	remove(slot: number): void {
 		const {table, mask, shift} = this;
-		let at = identityHash(this.flows[slot]!) >>> shift;
+		let at = slotHash(this.store.columns, slot) >>> shift;
 		while (table[at * 2] !== slot + 1) at = (at + 1) & mask;
 		// Backward-shift deletion: no tombstones, so probes stay short however long it runs.
 		let hole = at;

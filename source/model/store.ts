@@ -10,11 +10,12 @@
 import {sameAddress} from '../flow/address.js';
 import {natAddressOf, natKind, natKindOf} from '../flow/nat.js';
 import type {Address, Flow} from '../flow/types.js';
-import {flowChange, mergeInto, storedFlow, type StoredFlow} from './merge.js';
+import {FlowColumns} from './flow-columns.js';
 import {counterRate, smoothingWeight} from './rates.js';
 import {writeChangingKeys, writeRowKeys} from './row-keys.js';
 import {keyColumn, keyColumnCount, rowField, rowStride} from './row-layout.js';
 import {columnBit} from './sort-columns.js';
+import {flowChange, StoredFlow} from './stored-flow.js';
 import {TextIndex} from './text-index.js';
 import {flowText} from './text.js';
 
@@ -43,8 +44,10 @@ export class FlowStore {
 	capacity = 0;
 	/** One past the highest slot ever used. */
 	length = 0;
-	/** The table's own flow objects, changed in place (`merge.ts`). */
+	/** The table's own flow objects, changed in place (`stored-flow.ts`). */
 	readonly flows: Array<StoredFlow | undefined> = [];
+	/** The numbers of those flows (`flow-columns.ts`). */
+	readonly columns = new FlowColumns();
 	private readonly texts: Array<string | undefined> = [];
 	/** All rows' texts for bare-word search; built on first use. */
 	readonly textIndex: TextIndex = new TextIndex(this);
@@ -71,6 +74,7 @@ export class FlowStore {
 	/** Makes room for slots up to `capacity - 1`, keeping every row. */
 	grow(capacity: number): void {
 		this.capacity = capacity;
+		this.columns.grow(capacity);
 		this.numbers = grown(this.numbers, capacity * rowStride);
 		this.hasRate = grown(this.hasRate, capacity);
 		this.generation = grown(this.generation, capacity);
@@ -94,7 +98,7 @@ export class FlowStore {
 	allocate(flow: Flow, now: number): number {
 		const slot = this.freeSlots.pop() ?? this.length++;
 		if (slot >= this.capacity) this.grow(Math.max(1024, this.capacity * 2));
-		this.flows[slot] = storedFlow(flow);
+		this.flows[slot] = new StoredFlow(this.columns, slot, flow);
 		this.forgetText(slot);
 		const row = slot * rowStride;
 		const numbers = this.numbers;
@@ -107,7 +111,7 @@ export class FlowStore {
 		numbers[row + F.countersAt] = Number.NaN;
 		this.hasRate[slot] = 0;
 		this.generation[slot] = 0;
-		this.setTotals(slot, flow);
+		this.setTotals(slot);
 		this.widen(flow);
 		writeRowKeys(this.keyColumns, slot, flow);
 		return slot;
@@ -116,6 +120,7 @@ export class FlowStore {
 	/** Frees `slot` for reuse. */
 	release(slot: number): void {
 		this.flows[slot] = undefined;
+		this.columns.clear(slot);
 		this.forgetText(slot);
 		this.freeSlots.push(slot);
 	}
@@ -172,16 +177,17 @@ export class FlowStore {
 	 */
 	observe(slot: number, incoming: Flow, now: number, timeConstantMs: number): number {
 		const flow = this.flows[slot]!;
-		const replyBefore = flow.reply;
-		const statusBefore = flow.status;
-		const natBefore = flow.nat;
-		const changes = mergeInto(flow, incoming);
+		const changes = flow.merge(incoming);
 		let dirty = 0;
 		if (changes !== 0) {
 			if (changes & flowChange.state) dirty |= columnBit.state;
 			if (changes & flowChange.mark) dirty |= columnBit.mark;
 			// The NAT kind and address are functions of the reply tuple, status and nat alone.
 			if (changes & (flowChange.reply | flowChange.status | flowChange.nat)) {
+				const before = this.columns.before;
+				const replyBefore = before.reply ?? flow.reply;
+				const statusBefore = before.status;
+				const natBefore = before.nat;
 				const kindBefore = natBefore ?? natKind(flow.original, replyBefore, statusBefore);
 				const addressBefore =
 					kindBefore === null
@@ -214,7 +220,7 @@ export class FlowStore {
 			if (changes & flowChange.counters) {
 				const bytes = numbers[row + F.totalBytes];
 				const packets = numbers[row + F.totalPackets];
-				this.setTotals(slot, flow);
+				this.setTotals(slot);
 				if (bytes !== numbers[row + F.totalBytes]) dirty |= columnBit.bytes;
 				if (packets !== numbers[row + F.totalPackets]) dirty |= columnBit.packets;
 			}
@@ -245,11 +251,10 @@ export class FlowStore {
 		return dirty;
 	}
 
-	private setTotals(slot: number, flow: Flow): void {
-		const c = flow.counters;
+	private setTotals(slot: number): void {
 		const row = slot * rowStride;
-		this.numbers[row + F.totalBytes] = c ? c.original.bytes + c.reply.bytes : 0;
-		this.numbers[row + F.totalPackets] = c ? c.original.packets + c.reply.packets : 0;
+		this.numbers[row + F.totalBytes] = this.columns.totalBytes(slot);
+		this.numbers[row + F.totalPackets] = this.columns.totalPackets(slot);
 	}
 
 	/** Marks the row destroyed at `now`: its TTL is over. Returns the changed columns. */

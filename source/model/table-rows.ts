@@ -23,7 +23,7 @@ const initialCapacity = 1024;
 export class TableRows {
 	readonly store = new FlowStore(initialCapacity);
 	readonly identity = new IdentityOrder(this.store);
-	readonly index = new SlotIndex(this.store.flows);
+	readonly index = new SlotIndex(this.store);
 	readonly tombstones: Tombstones;
 	/** Live flows (tombstones excluded). */
 	live = 0;

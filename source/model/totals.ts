@@ -7,7 +7,6 @@
  */
 import {natKindOf} from '../flow/nat.js';
 import {IPPROTO_TCP} from '../flow/protocols.js';
-import type {Flow} from '../flow/types.js';
 import type {FlowStore} from './store.js';
 import type {Totals} from './view-types.js';
 
@@ -58,12 +57,12 @@ export class RunningTotals {
 
 	/** Counts the live row in `slot` of `store`. */
 	enter(store: FlowStore, slot: number): void {
-		this.count(store.flows[slot]!, store.bytesPerSecond(slot), 1);
+		this.count(store, slot, 1);
 	}
 
 	/** Uncounts the live row in `slot` of `store`, as it was last entered. */
 	leave(store: FlowStore, slot: number): void {
-		this.count(store.flows[slot]!, store.bytesPerSecond(slot), -1);
+		this.count(store, slot, -1);
 	}
 
 	/** The totals now, with `live` flows and `closed` tombstones; the same object until a row moves. */
@@ -86,13 +85,15 @@ export class RunningTotals {
 		return totals;
 	}
 
-	private count(flow: Flow, bytesPerSecond: number, delta: 1 | -1): void {
+	private count(store: FlowStore, slot: number, delta: 1 | -1): void {
+		const flow = store.flows[slot]!;
 		this.rows += delta;
 		if (this.rows === 0) this.bytesPerSecond = 0;
-		else this.bytesPerSecond += delta * bytesPerSecond;
+		else this.bytesPerSecond += delta * store.bytesPerSecond(slot);
 		addCount(this.byProtocol, flow.proto, delta);
 		if (flow.protonum === IPPROTO_TCP && flow.state) addCount(this.byState, flow.state, delta);
-		if (natKindOf(flow)) this.nat += delta;
+		// The kind the columns keep is `natKindOf`'s, without building the tuples it reads.
+		if (store.columns.kindOf(slot)) this.nat += delta;
 		this.totals = undefined;
 	}
 }

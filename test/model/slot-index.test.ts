@@ -4,16 +4,18 @@ import fc from 'fast-check';
 import {flowKey} from '../../source/flow/key.js';
 import type {Flow} from '../../source/flow/types.js';
 import {SlotIndex} from '../../source/model/slot-index.js';
+import {FlowStore} from '../../source/model/store.js';
 import {FlowTable} from '../../source/model/table.js';
 import {arbitraryFlow, makeFlow, syntheticFlows} from '../helpers/synthetic-flows.js';
 
 const t0 = 1_700_000_000_000;
 
-/** An index over `flows` with every one of them inserted. */
-function indexOf(flows: ReadonlyArray<Flow | undefined>): SlotIndex {
-	const index = new SlotIndex(flows);
-	for (let slot = 0; slot < flows.length; slot++) index.insert(slot);
-	return index;
+/** A store holding `flows` in slots 0.., and an index over it with every one of them inserted. */
+function indexOf(flows: readonly Flow[]): {index: SlotIndex; store: FlowStore} {
+	const store = new FlowStore(16);
+	const index = new SlotIndex(store);
+	for (const flow of flows) index.insert(store.allocate(flow, t0));
+	return {index, store};
 }
 
 /** 20k distinct flows that all carry id 0, as a router's /proc/net/nf_conntrack gives them. */
@@ -25,7 +27,7 @@ describe('SlotIndex', () => {
 	test('spreads 20k flows that share id 0: every lookup visits a handful of positions, not a chain of 20k', () => {
 		const flows = idlessFlows();
 		assert.equal(new Set(flows.map((flow) => flowKey(flow))).size, flows.length, 'distinct flows');
-		const index = indexOf(flows);
+		const {index} = indexOf(flows);
 		const stats = index.probeStats();
 		assert.equal(stats.entries, 20_000);
 		// Linear probing at a load of at most 1/2 averages about 1.5 positions per lookup; hashed
@@ -40,9 +42,10 @@ describe('SlotIndex', () => {
 
 	test('keeps lookups short after removing half the flows (backward shift, no tombstones)', () => {
 		const flows: Array<Flow | undefined> = idlessFlows();
-		const index = indexOf(flows);
+		const {index, store} = indexOf(flows as Flow[]);
 		for (let slot = 0; slot < flows.length; slot += 2) {
 			index.remove(slot);
+			store.release(slot);
 			flows[slot] = undefined;
 		}
 
@@ -67,7 +70,7 @@ describe('SlotIndex', () => {
 					flows.push(flow);
 				}
 
-				const index = indexOf(flows);
+				const {index} = indexOf(flows);
 				for (const [slot, flow] of flows.entries()) {
 					assert.equal(index.find(flow), slot);
 					assert.equal(index.findKey(flowKey(flow)), slot);

@@ -9,6 +9,7 @@
 import {sameAddress} from '../flow/address.js';
 import {IPS_DST_NAT, IPS_SRC_NAT} from '../flow/status.js';
 import type {Counters, Family, Flow, NatKind, Tuple} from '../flow/types.js';
+import {grown} from './grown.js';
 import {TupleColumns} from './tuple-columns.js';
 
 /** Bits of `FlowColumns.flags`: which optional numbers a flow has, and its family. */
@@ -52,14 +53,6 @@ export const flowChange = {
 	/** timeout, use, stop or labels. */
 	other: 256,
 } as const;
-
-function grown<
-	T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Int16Array | Uint8Array,
->(array: T, length: number): T {
-	const next = new (array.constructor as new (length: number) => T)(length);
-	next.set(array.subarray(0, Math.min(array.length, length)));
-	return next;
-}
 
 /** What a merge replaced, for the caller to compare against (valid until the next merge). */
 export interface Before {

@@ -9,27 +9,9 @@
  * without ids (a router's /proc/net/nf_conntrack) gives every flow id 0. Hashed on the id,
  * those flows all share one probe run and a 16k-flow table took seconds to fill (quadratic).
  */
-import {sameAddress} from '../flow/address.js';
 import {flowKey} from '../flow/key.js';
 import type {Flow, Tuple} from '../flow/types.js';
 import type {FlowColumns} from './flow-columns.js';
-
-/** Whether two messages are about the same conntrack entry (what `flowKey` encodes). */
-export function sameIdentity(a: Flow, b: Flow): boolean {
-	if (a.id !== b.id || a.zone !== b.zone || a.protonum !== b.protonum) return false;
-	const x = a.original;
-	const y = b.original;
-	if (x === y) return true;
-	return (
-		x.sport === y.sport &&
-		x.dport === y.dport &&
-		x.icmpType === y.icmpType &&
-		x.icmpCode === y.icmpCode &&
-		x.icmpId === y.icmpId &&
-		sameAddress(x.src, y.src) &&
-		sameAddress(x.dst, y.dst)
-	);
-}
 
 /** One MurmurHash3 (x86, 32-bit) round: mixes the 32-bit word `k` into `h`. */
 function mix(h: number, k: number): number {

@@ -11,6 +11,7 @@ import {sameAddress} from '../flow/address.js';
 import {natAddressOf, natKind, natKindOf} from '../flow/nat.js';
 import type {Address, Flow} from '../flow/types.js';
 import {FlowColumns} from './flow-columns.js';
+import {grown} from './grown.js';
 import {counterRate, smoothingWeight} from './rates.js';
 import {writeChangingKeys, writeRowKeys} from './row-keys.js';
 import {keyColumn, keyColumnCount, rowField, rowStride} from './row-layout.js';
@@ -31,12 +32,6 @@ const wideColumns: ReadonlySet<number> = new Set(
 		(first) => [first + 2, first + 3, first + 4],
 	),
 );
-
-function grown<T extends Float64Array | Uint8Array | Uint32Array>(array: T, capacity: number): T {
-	const next = new (array.constructor as new (length: number) => T)(capacity);
-	next.set(array);
-	return next;
-}
 
 /** Rows by slot; a slot whose flow is undefined is free. */
 export class FlowStore {

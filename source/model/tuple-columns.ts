@@ -5,15 +5,7 @@
  */
 import {sameAddress} from '../flow/address.js';
 import type {Address, Tuple} from '../flow/types.js';
-
-function grown<T extends Uint32Array | Int32Array | Uint16Array | Int16Array | Uint8Array>(
-	array: T,
-	length: number,
-): T {
-	const next = new (array.constructor as new (length: number) => T)(length);
-	next.set(array.subarray(0, Math.min(array.length, length)));
-	return next;
-}
+import {grown} from './grown.js';
 
 /** Tuples by slot. A slot's values mean something only while the slot holds a flow. */
 export class TupleColumns {

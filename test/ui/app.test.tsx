@@ -5,7 +5,7 @@ import type {Flow} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {burstMs} from '../../source/ui/kernel-rates.js';
 import {epoch, makeFlow} from '../helpers/ui-flows.js';
-import {keys, renderApp} from '../helpers/ui-render.js';
+import {keys, renderApp, stripAnsi} from '../helpers/ui-render.js';
 
 /** `text` parsed, as the CLI hands --filter to the TUI. */
 function filterOf(text: string): Filter {
@@ -241,6 +241,32 @@ describe('filtering', () => {
 		const kept = await ui.frame((t) => !t.includes('Enter keeps it'), 'prompt closed');
 		assert.match(kept, /flows 2\/5/);
 		assert.match(kept.split('\n')[2], /filter dport:443/);
+	});
+
+	test('each keystroke filters in the frame that echoes it: no frame shows the text with the old rows', async () => {
+		const ui = start(flows);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('/');
+		await ui.frame('Enter keeps it, Esc clears it');
+		const typed = [
+			{text: 'filter 5', rows: 5},
+			{text: 'filter 50', rows: 5},
+			{text: 'filter 500', rows: 5},
+			{text: 'filter 5003', rows: 1},
+			{text: 'filter 500 ', rows: 5},
+		];
+		for (const [i, key] of ['5', '0', '0', '3', keys.backspace].entries()) {
+			ui.press(key);
+			await ui.frame(`${typed[i].text} `);
+		}
+
+		for (const {text, rows} of typed) {
+			const frames = ui.instance.frames
+				.map((frame) => stripAnsi(frame))
+				.filter((frame) => frame.split('\n').some((line) => line.startsWith(`${text} `)));
+			assert.ok(frames.length > 0, `a frame shows '${text}'`);
+			for (const frame of frames) assert.equal(rowLines(frame).length, rows, text);
+		}
 	});
 
 	test('an invalid filter shows the error under the text and keeps the last valid filter', async () => {

@@ -159,7 +159,10 @@ export class MatchSet {
 					few ? {slots: this.slots, length} : undefined,
 				);
 				count =
-					base.count + evaluateFilterAt(filter, store, now, this.bits, words, this.slots, length);
+					base.count +
+					(wordsOnly(filter)
+						? this.matchWordsAt(words, length)
+						: evaluateFilterAt(filter, store, now, this.bits, words, this.slots, length));
 			}
 		}
 
@@ -212,6 +215,25 @@ export class MatchSet {
 		let count = 0;
 		for (let slot = 0; slot < n; slot++) count += bits[slot];
 		return count;
+	}
+
+	/**
+	 * `matchWords` at the first `length` of `slots` only (the words' hits need only be right
+	 * there); returns how many more of them match than did before.
+	 */
+	private matchWordsAt(words: ReadonlyMap<string, Uint8Array>, length: number): number {
+		const {bits, slots} = this;
+		const hits = [...words.values()];
+		let change = 0;
+		for (let i = 0; i < length; i++) {
+			const slot = slots[i];
+			let match = 1;
+			for (const word of hits) match &= word[slot];
+			change += match - bits[slot];
+			bits[slot] = match;
+		}
+
+		return change;
 	}
 
 	/** Each bare word's hits, everywhere or at `slots` only. */

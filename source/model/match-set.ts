@@ -143,26 +143,25 @@ export class MatchSet {
 			}
 
 			// Rows the base dropped stay dropped; the rows it kept (when narrowing) and the rows
-			// changed since are tested.
-			const length = this.candidates(base, narrowing);
-			// Testing a row's text alone costs ~200 ns; a search of the whole text ~20-30 ms at 1M
-			// rows: below an eighth of the rows, searching only the rows tested is the cheaper.
-			const few = length * 8 <= rows;
-			if (!few && wordsOnly(filter)) {
+			// changed since are tested. Testing a row's text alone costs ~200 ns; a search of the
+			// whole text ~20-30 ms at 1M rows: below an eighth of the rows, searching only the
+			// rows tested is the cheaper. Listing them is a pass over every slot (~3-8 ms at 1M):
+			// a filter of words alone skips it when they cannot be few.
+			const most = (narrowing ? base.count : 0) + this.log.since(base.mark)!.length;
+			const words = wordsOnly(filter);
+			const length = words && most * 8 > rows ? -1 : this.candidates(base, narrowing);
+			const few = length !== -1 && length * 8 <= rows;
+			if (!few && words) {
 				// The whole text is searched anyway, and its hits are the whole answer.
 				count = this.matchWords(filter, store);
 			} else {
 				this.bits.set(base.bits);
-				const words = this.searchWords(
-					filter,
-					store,
-					few ? {slots: this.slots, length} : undefined,
-				);
+				const hits = this.searchWords(filter, store, few ? {slots: this.slots, length} : undefined);
 				count =
 					base.count +
-					(wordsOnly(filter)
-						? this.matchWordsAt(words, length)
-						: evaluateFilterAt(filter, store, now, this.bits, words, this.slots, length));
+					(words
+						? this.matchWordsAt(hits, length)
+						: evaluateFilterAt(filter, store, now, this.bits, hits, this.slots, length));
 			}
 		}
 

@@ -187,6 +187,26 @@ describe('bare-word search over the text index', () => {
 		}
 	});
 
+	test('a search while the index is half built finds every row, built or not', () => {
+		const flows = Array.from({length: 30_000}, (_, i) => makeFlow({id: i, sport: 1024 + i}));
+		const table = new FlowTable();
+		table.applySnapshot(flows, t0);
+		assert.equal(table.prepareTextSearch(5000), false);
+		// One row in the built first chunk, one in a chunk not built yet.
+		for (const i of [3, 28_000]) {
+			table.applyEvent({type: 'update', flow: {...flows[i], state: 'TIME_WAIT'}, time: t0}, t0);
+		}
+
+		const filter = parseFilter('time_wait');
+		assert.ok(filter.ok);
+		const rows = table.query({sort: 'sport', rows: 10, filter: filter.filter}, t0).rows;
+		assert.deepEqual(
+			rows.map((row) => row.flow.original.sport),
+			[1027, 29_024],
+		);
+		assert.equal(table.textSearchReady, true, 'the search built the rest');
+	});
+
 	test('rebuilds the index once many rows changed, and only then', () => {
 		const flows = Array.from({length: 3000}, (_, i) => makeFlow({id: i, sport: i}));
 		const table = new FlowTable();

@@ -1,8 +1,14 @@
 /**
- * Substring search over every row's text at once. The texts of all rows are written into one
- * buffer, separated by newlines, and searched as one string: a word's hits map back to rows by
- * binary search. Rows whose text changed since (state, mark, new flows in reused slots) are
- * checked one by one until enough of them pile up to make a rebuild worth it.
+ * Substring search over every row's text at once. The texts of the rows are written into one
+ * string per chunk of slots, separated by newlines, and searched as a whole: a word's hits map
+ * back to rows by their offsets. Rows whose text changed since (state, mark, new flows in
+ * reused slots) are checked one by one until enough of them pile up in a chunk to make
+ * rebuilding that chunk worth it.
+ *
+ * Chunks, not one string: the index can then be built a chunk at a time (the UI starts it when
+ * the filter prompt opens and keeps drawing in between: at 1M rows a whole build is ~0.5-1 s),
+ * a change rebuilds only its own chunk, and no buffer of the whole text (~80 MB at 1M rows) is
+ * ever allocated besides the text itself.
  */
 import type {Flow} from '../flow/types.js';
 import {flowTextBound, writeFlowText} from './text.js';
@@ -19,28 +25,76 @@ export interface TextRows {
 	text(slot: number): string;
 }
 
-/** Rows' texts as one searchable string; built on the first search, kept up to date lazily. */
-export class TextIndex {
-	private text = '';
-	private rows = 0;
-	private rowStart = new Int32Array(1);
-	private rowSlot = new Int32Array(0);
-	/** 1 when the slot's current text is in `text`. */
-	private covered = new Uint8Array(0);
-	private stale = 0;
-	private built = false;
+// 8192 slots a chunk: ~0.7 MB of text at ~80 bytes a row, which V8 keeps as one plain string
+// on its heap, and ~5-10 ms to build at 1M rows.
+const chunkShift = 13;
+const chunkSlots = 1 << chunkShift;
+// Changed rows a chunk checks one by one before it is rebuilt: an eighth of it (past that,
+// checking them costs more than the rebuild).
+const staleLimit = chunkSlots / 8;
 
-	/** Full builds so far, for tests. */
+/** The texts of the rows of slots `[k * chunkSlots, (k + 1) * chunkSlots)`, as last built. */
+interface Chunk {
+	readonly text: string;
+	/** Where each row's text starts in `text`, then `text.length`. */
+	readonly rowStart: Int32Array;
+	/** Each row's slot, ascending. */
+	readonly rowSlot: Int32Array;
+	readonly rows: number;
+	/** Slots of the chunk that changed since it was built (their rows are searched one by one). */
+	stale: number;
+}
+
+/** Rows' texts as searchable strings; built on the first search (or ahead, in steps). */
+export class TextIndex {
+	private chunks: Array<Chunk | undefined> = [];
+	/** 1 when the slot's current text is in its chunk's text. */
+	private covered = new Uint8Array(0);
+	/** Where chunks are written before they become strings; reused. */
+	private scratch = Buffer.alloc(0);
+
+	/** Chunk builds so far, for tests. */
 	rebuilds = 0;
 
 	constructor(private readonly store: TextRows) {}
 
 	/** The text of `slot` changed or the slot changed hands: search it directly from now on. */
 	invalidate(slot: number): void {
-		if (this.built && this.covered[slot] === 1) {
-			this.covered[slot] = 0;
-			this.stale++;
+		const chunk = this.chunks[slot >>> chunkShift];
+		if (chunk === undefined) return;
+		// Counted even when the slot was free at the build: it may hold a row now.
+		this.covered[slot] = 0;
+		chunk.stale++;
+	}
+
+	/** Whether a search would find every chunk built (changed rows aside). */
+	get ready(): boolean {
+		const count = Math.ceil(this.store.length / chunkSlots);
+		for (let k = 0; k < count; k++) if (this.chunks[k] === undefined) return false;
+		return true;
+	}
+
+	/**
+	 * Builds the chunks that are missing or have too many changed rows, until about `rows` rows
+	 * were written; returns whether none is left to build. Searches call it with no limit.
+	 */
+	prepare(rows = Number.POSITIVE_INFINITY): boolean {
+		const {store} = this;
+		if (this.covered.length < store.capacity) {
+			const covered = new Uint8Array(store.capacity);
+			covered.set(this.covered);
+			this.covered = covered;
 		}
+
+		const count = Math.ceil(store.length / chunkSlots);
+		let written = 0;
+		for (let k = 0; k < count; k++) {
+			if (!this.needsBuild(k)) continue;
+			if (written >= rows) return false;
+			written += this.build(k);
+		}
+
+		return true;
 	}
 
 	/**
@@ -49,38 +103,40 @@ export class TextIndex {
 	 * set; the rest of `out` is left as it was.
 	 */
 	search(word: string, out: Uint8Array, slots?: {slots: Int32Array; length: number}): void {
+		this.prepare();
 		if (slots !== undefined) {
 			this.searchAt(word, out, slots.slots, slots.length);
 			return;
 		}
 
-		const {store} = this;
-		this.prepare();
+		const {store, covered} = this;
 		out.fill(0, 0, store.length);
-		const {text, rowStart, rowSlot, covered} = this;
-		const rows = this.rows;
-		for (let at = text.indexOf(word); at !== -1;) {
-			// The row holding offset `at`: the last row starting at or before it.
-			let lo = 0;
-			let hi = rows - 1;
-			while (lo < hi) {
-				const mid = (lo + hi + 1) >>> 1;
-				if (rowStart[mid] <= at) lo = mid;
-				else hi = mid - 1;
+		for (const chunk of this.chunks) {
+			if (chunk === undefined) continue;
+			const {text, rowStart, rowSlot} = chunk;
+			let row = 0;
+			for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, rowStart[row])) {
+				// Hits come in order: the row holding `at` is at or after the last one's.
+				while (rowStart[row + 1] <= at) row++;
+				const slot = rowSlot[row];
+				if (covered[slot] === 1) out[slot] = 1;
+				row++;
 			}
-
-			const slot = rowSlot[lo];
-			if (covered[slot] === 1) out[slot] = 1;
-			at = text.indexOf(word, rowStart[lo + 1]);
 		}
 
-		for (let slot = 0; slot < store.length; slot++) {
-			if (
-				covered[slot] !== 1 &&
-				store.flows[slot] !== undefined &&
-				store.text(slot).includes(word)
-			) {
-				out[slot] = 1;
+		const count = Math.ceil(store.length / chunkSlots);
+		for (let k = 0; k < count; k++) {
+			// Only chunks with changed or new rows have any to check.
+			if (this.chunks[k]!.stale === 0) continue;
+			const end = Math.min(store.length, (k + 1) * chunkSlots);
+			for (let slot = k * chunkSlots; slot < end; slot++) {
+				if (
+					covered[slot] !== 1 &&
+					store.flows[slot] !== undefined &&
+					store.text(slot).includes(word)
+				) {
+					out[slot] = 1;
+				}
 			}
 		}
 	}
@@ -90,15 +146,14 @@ export class TextIndex {
 	 * scanning the whole text (a row's text is a slice of it, not a copy).
 	 */
 	private searchAt(word: string, out: Uint8Array, slots: Int32Array, length: number): void {
-		const {store} = this;
-		this.prepare();
-		const {text, rowStart, rowSlot, covered} = this;
+		const {store, covered} = this;
 		for (let i = 0; i < length; i++) {
 			const slot = slots[i];
 			if (covered[slot] === 1) {
+				const {text, rowStart, rowSlot, rows} = this.chunks[slot >>> chunkShift]!;
 				// Rows are in slot order: the row of `slot` by binary search.
 				let lo = 0;
-				let hi = this.rows - 1;
+				let hi = rows - 1;
 				while (lo < hi) {
 					const mid = (lo + hi) >>> 1;
 					if (rowSlot[mid] < slot) lo = mid + 1;
@@ -112,35 +167,38 @@ export class TextIndex {
 		}
 	}
 
-	/**
-	 * Builds the index if it is missing or too many rows changed since (an eighth of them: past
-	 * that, checking them one by one costs more than a rebuild). ~40 ms at 100k rows.
-	 */
-	prepare(): void {
-		if (!this.built || this.stale > Math.max(1024, this.rows / 8)) this.rebuild();
+	/** Whether chunk `k` is missing, or has more changed slots than it should check. */
+	private needsBuild(k: number): boolean {
+		const chunk = this.chunks[k];
+		return chunk === undefined || chunk.stale > staleLimit;
 	}
 
-	private rebuild(): void {
-		const {store} = this;
+	/** (Re)builds chunk `k`; returns how many rows it holds. */
+	private build(k: number): number {
+		const {store, covered} = this;
 		const {flows} = store;
+		const first = k * chunkSlots;
+		const end = Math.min(store.length, first + chunkSlots);
 		let live = 0;
-		for (let slot = 0; slot < store.length; slot++) if (flows[slot] !== undefined) live++;
-		// Rows average ~100 bytes; grow when a long one would not fit. A bound per row (~700
-		// bytes) allocated up front made 70 MB of external memory and GC pauses.
-		let buffer = Buffer.allocUnsafe(Math.max(4096, live * 128));
+		for (let slot = first; slot < end; slot++) if (flows[slot] !== undefined) live++;
 		const rowStart = new Int32Array(live + 1);
 		const rowSlot = new Int32Array(live);
-		const covered = new Uint8Array(store.capacity);
+		// Rows average ~100 bytes; grow when a long one would not fit. A bound per row (~700
+		// bytes) allocated up front made GC pauses.
+		if (this.scratch.length < live * 128) this.scratch = Buffer.allocUnsafe(live * 128);
+		let buffer = this.scratch;
 		let row = 0;
 		let at = 0;
-		for (let slot = 0; slot < store.length; slot++) {
+		for (let slot = first; slot < end; slot++) {
 			const flow = flows[slot];
+			covered[slot] = 0;
 			if (flow === undefined) continue;
 			const bound = flowTextBound(flow) + 1;
 			if (at + bound > buffer.length) {
 				const bigger = Buffer.allocUnsafe(Math.max(buffer.length * 2, at + bound));
 				buffer.copy(bigger, 0, 0, at);
 				buffer = bigger;
+				this.scratch = bigger;
 			}
 
 			rowStart[row] = at;
@@ -152,13 +210,9 @@ export class TextIndex {
 		}
 
 		rowStart[row] = at;
-		this.text = buffer.toString('latin1', 0, at);
-		this.rows = row;
-		this.rowStart = rowStart;
-		this.rowSlot = rowSlot;
-		this.covered = covered;
-		this.stale = 0;
-		this.built = true;
+		const text = buffer.toString('latin1', 0, at);
+		this.chunks[k] = {text, rowStart, rowSlot, rows: row, stale: 0};
 		this.rebuilds++;
+		return row;
 	}
 }

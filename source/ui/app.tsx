@@ -32,6 +32,7 @@ import {useRedraw} from './hooks/use-redraw.js';
 import {useStateUpkeep} from './hooks/use-state-upkeep.js';
 import {useSyncFeed} from './hooks/use-sync-feed.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {useTextSearch} from './hooks/use-text-search.js';
 import {applyInput, type InputPart} from './input-batch.js';
 import {troubleFigures} from './kernel-rates.js';
 import {minimumSize, screenLayout} from './layout.js';
@@ -94,6 +95,7 @@ export function App({deps, options, onExit, onRedraw}: AppProps) {
 		watched,
 		setState,
 	});
+	useTextSearch(state.prompt !== undefined, deps.table);
 	const run = useKeyEffects({
 		deps,
 		onExit,

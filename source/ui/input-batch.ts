@@ -86,7 +86,8 @@ export const pasteIgnoredMessage =
  * Applies one read to `state`. One typed key goes through as it is. Several keys go through in
  * order, unless one of them would reach a `typedOnly` binding in the scope it meets: then none
  * does, and the status line says so. Pasted text goes into the open filter prompt (control
- * characters dropped) and makes the whole read ignored anywhere else. `contextFor` gives the
+ * characters dropped) and makes the whole read ignored anywhere else. A read that leaves the
+ * prompt with an error keeps the filter in force when it began. `contextFor` gives the
  * context a key needs in the state it meets; `now` stamps the message.
  */
 export function applyInput(
@@ -108,9 +109,14 @@ export function applyInput(
 
 	let next = state;
 	const effects: Effect[] = [];
+	// The filter the prompt had in force when this read reached it: texts typed past within one
+	// read were never drawn, so a text that ends the read with an error keeps this one.
+	let drawn = state.prompt?.live;
 	const apply = (name: string) => {
+		const opened = next.prompt === undefined;
 		const result = handleKey(next, name, contextFor(next));
 		next = result.state;
+		if (opened) drawn = next.prompt?.live;
 		effects.push(...result.effects);
 	};
 
@@ -131,5 +137,7 @@ export function applyInput(
 		}
 	}
 
+	const {prompt} = next;
+	if (prompt?.error && prompt.live !== drawn) next = {...next, prompt: {...prompt, live: drawn}};
 	return {state: next, effects};
 }

@@ -18,12 +18,6 @@ export interface Prompt {
 	readonly error?: FilterError;
 	/** The filter in force while typing: the last valid text's. */
 	readonly live: Filter | undefined;
-	/**
-	 * The newest valid parse, not in force yet: the app puts it in force just after the frame
-	 * that shows the typed character, so a slow first pass over 100k flows (a text search
-	 * builds every row's text, ~170 ms) never holds back the echo of the key.
-	 */
-	readonly next?: {readonly filter: Filter | undefined};
 }
 
 /** The help screen over the table. */
@@ -181,13 +175,6 @@ export function focusOf(state: UiState): Focus {
 
 	if (prompt) return {scope: 'filter', prompt};
 	return state.events && state.eventPane.focused ? {scope: 'events'} : {scope: 'table'};
-}
-
-/** Puts the prompt's newest valid filter in force (see `Prompt.next`). */
-export function promoteFilter(state: UiState): UiState {
-	const prompt = state.prompt;
-	if (!prompt?.next) return state;
-	return {...state, prompt: {text: prompt.text, error: prompt.error, live: prompt.next.filter}};
 }
 
 /** The filter rows are selected by now: the prompt's live one while typing. */

@@ -139,6 +139,74 @@ describe('bare-word search over the text index', () => {
 		);
 	});
 
+	test('an index built in steps while rows change finds what one built at once finds', () => {
+		// 30k rows span several chunks of the index; rows change between the steps, in chunks
+		// already built and in chunks not built yet.
+		const flows = Array.from({length: 30_000}, (_, i) =>
+			makeFlow({id: i, sport: 1024 + i, src: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`}),
+		);
+		const stepped = new FlowTable();
+		const fresh = new FlowTable();
+		stepped.applySnapshot(flows, t0);
+		assert.equal(stepped.textSearchReady, false);
+		const changes = [5, 29_000, 17_000, 100, 25_000, 9000];
+		let steps = 0;
+		while (!stepped.prepareTextSearch(5000)) {
+			const flow = flows[changes[steps % changes.length] + steps];
+			stepped.applyEvent({type: 'update', flow: {...flow, state: 'TIME_WAIT'}, time: t0}, t0);
+			steps++;
+		}
+
+		assert.ok(steps >= 3, `built in ${steps + 1} steps`);
+		assert.equal(stepped.textSearchReady, true);
+		const changed = flows.map((flow, i) =>
+			changes.some((at, step) => at + step === i && step < steps)
+				? {...flow, state: 'TIME_WAIT'}
+				: flow,
+		);
+		fresh.applySnapshot(changed, t0);
+		const keys = (table: FlowTable, text: string) => {
+			const filter = parseFilter(text);
+			assert.ok(filter.ok);
+			return table
+				.query({sort: 'src', rows: Number.POSITIVE_INFINITY, filter: filter.filter}, t0)
+				.rows.map((row) => row.key);
+		};
+
+		for (const word of ['time_wait', ':1030', '10.0.1', '.7', 'established', '1.2', 'zz']) {
+			const expected = keys(fresh, word);
+			assert.deepEqual(keys(stepped, word), expected, word);
+			assert.deepEqual(
+				expected,
+				fresh
+					.query({sort: 'src', rows: Number.POSITIVE_INFINITY}, t0)
+					.rows.filter((row) => flowText(row.flow).includes(word))
+					.map((row) => row.key),
+				`${word}: the rows whose text has it`,
+			);
+		}
+	});
+
+	test('a search while the index is half built finds every row, built or not', () => {
+		const flows = Array.from({length: 30_000}, (_, i) => makeFlow({id: i, sport: 1024 + i}));
+		const table = new FlowTable();
+		table.applySnapshot(flows, t0);
+		assert.equal(table.prepareTextSearch(5000), false);
+		// One row in the built first chunk, one in a chunk not built yet.
+		for (const i of [3, 28_000]) {
+			table.applyEvent({type: 'update', flow: {...flows[i], state: 'TIME_WAIT'}, time: t0}, t0);
+		}
+
+		const filter = parseFilter('time_wait');
+		assert.ok(filter.ok);
+		const rows = table.query({sort: 'sport', rows: 10, filter: filter.filter}, t0).rows;
+		assert.deepEqual(
+			rows.map((row) => row.flow.original.sport),
+			[1027, 29_024],
+		);
+		assert.equal(table.textSearchReady, true, 'the search built the rest');
+	});
+
 	test('rebuilds the index once many rows changed, and only then', () => {
 		const flows = Array.from({length: 3000}, (_, i) => makeFlow({id: i, sport: i}));
 		const table = new FlowTable();

@@ -4,8 +4,8 @@ import {afterEach, describe, test} from 'node:test';
 import type {Flow} from '../../source/flow/types.js';
 import {parseFilter, type Filter} from '../../source/model/filter.js';
 import {burstMs} from '../../source/ui/kernel-rates.js';
-import {epoch, makeFlow} from '../helpers/ui-flows.js';
-import {keys, renderApp} from '../helpers/ui-render.js';
+import {epoch, makeFlow, tableWith, waitFor} from '../helpers/ui-flows.js';
+import {keys, renderApp, stripAnsi} from '../helpers/ui-render.js';
 
 /** `text` parsed, as the CLI hands --filter to the TUI. */
 function filterOf(text: string): Filter {
@@ -241,6 +241,83 @@ describe('filtering', () => {
 		const kept = await ui.frame((t) => !t.includes('Enter keeps it'), 'prompt closed');
 		assert.match(kept, /flows 2\/5/);
 		assert.match(kept.split('\n')[2], /filter dport:443/);
+	});
+
+	test('each keystroke filters in the frame that echoes it: no frame shows the text with the old rows', async () => {
+		const ui = start(flows);
+		await ui.frame('10.0.0.5:5005');
+		ui.press('/');
+		await ui.frame('Enter keeps it, Esc clears it');
+		const typed = [
+			{text: 'filter 5', rows: 5},
+			{text: 'filter 50', rows: 5},
+			{text: 'filter 500', rows: 5},
+			{text: 'filter 5003', rows: 1},
+			{text: 'filter 500 ', rows: 5},
+		];
+		for (const [i, key] of ['5', '0', '0', '3', keys.backspace].entries()) {
+			ui.press(key);
+			await ui.frame(`${typed[i].text} `);
+		}
+
+		for (const {text, rows} of typed) {
+			const frames = ui.instance.frames
+				.map((frame) => stripAnsi(frame))
+				.filter((frame) => frame.split('\n').some((line) => line.startsWith(`${text} `)));
+			assert.ok(frames.length > 0, `a frame shows '${text}'`);
+			for (const frame of frames) assert.equal(rowLines(frame).length, rows, text);
+		}
+	});
+
+	test('/ builds the text index in slices while the prompt is open, and only then; words then find what a fresh table finds', async () => {
+		// 40k flows: the index takes several slices to build.
+		const big = Array.from({length: 40_000}, (_, i) =>
+			makeFlow({id: i + 1, src: `10.1.${i >> 8}.${i & 255}`, dst: '192.0.2.1', sport: 1024 + i}),
+		);
+		const ui = start(big);
+		await ui.frame('flows 40,000/40,000');
+		assert.equal(ui.table.textSearchReady, false, 'no index before anyone filters');
+		ui.press('/');
+		await ui.frame('Enter keeps it, Esc clears it');
+		const builds = await waitFor(
+			() => ui.table.stats.textIndexBuilds,
+			() => ui.table.textSearchReady,
+			5000,
+			'the index built',
+		);
+		assert.ok(builds > 1, `built in ${builds} chunks`);
+		const fresh = tableWith(big, epoch);
+		let typed = '';
+		for (const key of ['7', '7', '3']) {
+			typed += key;
+			ui.press(key);
+			const parsed = parseFilter(typed);
+			assert.ok(parsed.ok);
+			const expected = fresh.query({sort: 'src', rows: 0, filter: parsed.filter}, epoch).total;
+			await ui.frame(
+				(t) => t.includes(`filter ${typed} `) && t.includes(`  ${expected} match`),
+				`${typed}: ${expected} match`,
+			);
+		}
+	});
+
+	test('a word typed before the index is built still ends with the right rows', async () => {
+		const big = Array.from({length: 40_000}, (_, i) =>
+			makeFlow({id: i + 1, src: `10.1.${i >> 8}.${i & 255}`, dst: '192.0.2.1', sport: 1024 + i}),
+		);
+		const ui = start(big);
+		await ui.frame('flows 40,000/40,000');
+		// One read: the prompt opens and the word is typed before any slice of the build runs.
+		ui.press('/10.1.7.');
+		const parsed = parseFilter('10.1.7.');
+		assert.ok(parsed.ok);
+		const expected = tableWith(big, epoch).query(
+			{sort: 'src', rows: 0, filter: parsed.filter},
+			epoch,
+		).total;
+		assert.equal(expected, 256);
+		const text = await ui.frame(`  ${expected} match`);
+		assert.ok(rowLines(text).every((line) => line.includes('10.1.7.')));
 	});
 
 	test('an invalid filter shows the error under the text and keeps the last valid filter', async () => {

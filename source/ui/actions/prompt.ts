@@ -1,8 +1,8 @@
 /**
  * The filter prompt: `/` opens it on the filter in force, typed characters and Backspace edit
- * the text, each valid text's parse waits as `next` until the frame echoing the key is out,
- * Enter keeps the newest valid filter and Esc clears it. Each text is parsed once, here; the
- * state keeps the parsed Filter.
+ * the text, each valid text's filter in force in the same frame that echoes the key, Enter
+ * keeps the newest valid filter and Esc clears it. Each text is parsed once, here; the state
+ * keeps the parsed Filter.
  */
 import {parseFilter, type Filter} from '../../model/filter.js';
 import type {GroupBy} from '../../model/group.js';
@@ -42,14 +42,18 @@ export function withFilterText(state: UiState, text: string, now: number): UiSta
 	return {...state, filter: filterInForce(parsed.filter)};
 }
 
-/** The prompt after its text became `text`: parsed, in force after the next frame if valid. */
+/**
+ * The prompt after its text became `text`: parsed, and in force at once if valid. One frame
+ * then shows both the typed key and the rows it selects: drawing the echo first and filtering
+ * in a frame after it made each keystroke cost two frames (issue 12).
+ */
 function edited(state: UiState, prompt: Prompt, text: string): UiState {
 	const parsed = parseFilter(text);
 	return {
 		...state,
 		prompt: parsed.ok
-			? {text, live: prompt.live, next: {filter: filterInForce(parsed.filter)}}
-			: {text, error: parsed.error, live: prompt.live, next: prompt.next},
+			? {text, live: filterInForce(parsed.filter)}
+			: {text, error: parsed.error, live: prompt.live},
 	};
 }
 
@@ -68,8 +72,7 @@ const keepFilter: PromptHandler = (state, context, {prompt}) => {
 		);
 	}
 
-	const newest = prompt.next ? prompt.next.filter : prompt.live;
-	return done({...state, filter: filterInForce(newest), prompt: undefined});
+	return done({...state, filter: filterInForce(prompt.live), prompt: undefined});
 };
 
 /** A typed key that has no binding in the prompt: a character goes into the text. */

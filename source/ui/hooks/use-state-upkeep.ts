@@ -1,13 +1,12 @@
 /**
  * What the UI state needs after each frame, apart from keys: the sync told which flows are on
- * screen, deleted rows forgotten once the table agrees, and the prompt's newest filter put in
- * force once the frame echoing the key is on the terminal.
+ * screen, and deleted rows forgotten once the table agrees.
  */
 import {useEffect, type Dispatch, type RefObject, type SetStateAction} from 'react';
 import type {Flow} from '../../flow/types.js';
 import type {FlowTable} from '../../model/table.js';
 import {pruneRemoved} from '../actions/deletes.js';
-import {promoteFilter, type UiState} from '../state.js';
+import type {UiState} from '../state.js';
 import type {SyncFeed} from '../types.js';
 
 /** What the upkeep reads and writes. */
@@ -34,15 +33,4 @@ export function useStateUpkeep(state: UiState, upkeep: Upkeep): void {
 		if (state.removed.size === 0) return;
 		setState((current) => pruneRemoved(current, table, now()));
 	});
-
-	useEffect(() => {
-		if (!state.prompt?.next) return;
-		// After this frame is on the terminal: the key's echo first, the filter pass after.
-		const timer = setTimeout(() => {
-			setState((current) => promoteFilter(current));
-		}, 0);
-		return () => {
-			clearTimeout(timer);
-		};
-	}, [state.prompt, setState]);
 }

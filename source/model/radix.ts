@@ -143,22 +143,15 @@ const u32 = new Uint32Array(f64.buffer);
 const highWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const lowWord = 1 - highWord;
 
-/**
- * Writes, for each index `i < n`, two chunks `high[i], low[i]` whose unsigned order is the
- * numeric order of `values[i]` (ascending, or descending when `descending`). NaN marks an
- * unused index: it gets some key and does not count. When every value is an integer, the
- * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
- * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
- * equals 0. Returns false when `high` is the same for every index, so sorting can leave it
- * out without looking (true when it may differ).
- */
-export function encodeNumbers(
-	values: Float64Array,
-	n: number,
-	high: Uint32Array,
-	low: Uint32Array,
-	descending: boolean,
-): boolean {
+/** The least and greatest of some numbers (NaN left out), and whether all are safe integers. */
+export interface NumberRange {
+	readonly min: number;
+	readonly max: number;
+	readonly integers: boolean;
+}
+
+/** The range of `values[0..n)`, NaN left out; an empty or all-NaN range has min > max. */
+export function numberRange(values: Float64Array, n: number): NumberRange {
 	let min = Number.POSITIVE_INFINITY;
 	let max = Number.NEGATIVE_INFINITY;
 	let integers = true;
@@ -170,7 +163,40 @@ export function encodeNumbers(
 		if (integers && !Number.isSafeInteger(value)) integers = false;
 	}
 
+	return {min, max, integers};
+}
+
+/**
+ * Writes, for each index `i < n`, two chunks `high[i], low[i]` whose unsigned order is the
+ * numeric order of `values[i]` (ascending, or descending when `descending`). NaN marks an
+ * unused index: it gets some key and does not count. When every value is an integer, the
+ * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
+ * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
+ * equals 0. `range` is `numberRange(values, n)`, passed in by a caller that found it while
+ * filling `values`. Returns false when `high` is the same for every index, so sorting can
+ * leave it out without looking (true when it may differ).
+ */
+export function encodeNumbers(
+	values: Float64Array,
+	n: number,
+	high: Uint32Array,
+	low: Uint32Array,
+	descending: boolean,
+	range: NumberRange = numberRange(values, n),
+): boolean {
+	const {min, max, integers} = range;
 	const flip = descending ? 0xffffffff : 0;
+	if (integers && max - min < 4_294_967_296) {
+		// Every offset (and an unused index's 0) below 2^32: one high chunk for all.
+		high.fill(flip, 0, n);
+		for (let i = 0; i < n; i++) {
+			const value = values[i];
+			low[i] = (((value === value ? value - min : 0) >>> 0) ^ flip) >>> 0;
+		}
+
+		return false;
+	}
+
 	if (integers) {
 		for (let i = 0; i < n; i++) {
 			const value = values[i];
@@ -179,8 +205,7 @@ export function encodeNumbers(
 			low[i] = ((offset >>> 0) ^ flip) >>> 0;
 		}
 
-		// Every offset (and an unused index's 0) below 2^32: one high chunk for all.
-		return !(max - min < 4_294_967_296);
+		return true;
 	}
 
 	for (let i = 0; i < n; i++) {

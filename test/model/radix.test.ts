@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import fc from 'fast-check';
-import {encodeNumbers, radixSort, radixSortRefined} from '../../source/model/radix.js';
+import {encodeNumbers, numberRange, radixSort, radixSortRefined} from '../../source/model/radix.js';
 
 const chunkValues = fc.oneof(
 	fc.constantFrom(0, 1, 0xffffffff, 0x80000000),
@@ -77,6 +77,53 @@ describe('radixSort', () => {
 	});
 });
 
+describe('radixSort on tables of 65,536 rows and more', () => {
+	// Above 65,536 indices the digits are up to 16 bits wide and only the bits that differ are
+	// sorted on: keys of several widths, offsets and runs of ties, against the stable reference.
+	const n = 70_000;
+	let state = 11;
+	const random = () => {
+		state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+		return state / 2 ** 32;
+	};
+
+	const below = (limit: number) => Math.floor(random() * limit);
+	const shapes: Array<[string, () => number]> = [
+		['a port', () => 1024 + below(64_000)],
+		['13 bits above a constant', () => 1_700_000_000 + below(8192)],
+		['28 bits', () => below(2 ** 28)],
+		['any 32 bits', () => below(2 ** 32)],
+		['only the top bit', () => (below(2) === 0 ? 0 : 0x80000000)],
+		['constant low bits', () => (below(4096) << 20) >>> 0],
+		['one value', () => 42],
+		['few values, long runs of ties', () => below(3)],
+	];
+
+	for (const [name, value] of shapes) {
+		test(`sorts ${name} like a stable comparison sort, both directions, on a second chunk too`, () => {
+			const rows = Array.from({length: n}, () => [below(4), value()]);
+			const start = Array.from({length: n}, (_, i) => i).sort(() => random() - 0.5);
+			for (const flip of [0, 0xffffffff]) {
+				for (const chunks of [columns(rows), columns(rows.map((row) => [row[1]]))]) {
+					const order = Int32Array.from(start);
+					radixSort(order, n, chunks, new Int32Array(n), flip);
+					const width = chunks.length;
+					const expected = [...start].sort((a, b) => {
+						for (let c = 0; c < width; c++) {
+							const x = (chunks[c][a] ^ flip) >>> 0;
+							const y = (chunks[c][b] ^ flip) >>> 0;
+							if (x !== y) return x - y;
+						}
+
+						return 0;
+					});
+					assert.deepEqual([...order], expected);
+				}
+			}
+		});
+	}
+});
+
 describe('encodeNumbers', () => {
 	test('turns any finite or infinite number into chunks in numeric order', () => {
 		const numbers = fc.oneof(
@@ -131,6 +178,29 @@ describe('encodeNumbers', () => {
 			),
 			{numRuns: 500},
 		);
+	});
+
+	test('takes the range its caller found, and then writes one high chunk for offsets below 2^32', () => {
+		const values = Float64Array.from([
+			1_700_000_000_000,
+			Number.NaN,
+			1_700_000_004_000,
+			1_700_000_000_001,
+		]);
+		const n = values.length;
+		const range = numberRange(values, n);
+		assert.deepEqual(range, {min: 1_700_000_000_000, max: 1_700_000_004_000, integers: true});
+		for (const descending of [false, true]) {
+			const high = new Uint32Array(n).fill(7);
+			const low = new Uint32Array(n);
+			assert.equal(encodeNumbers(values, n, high, low, descending, range), false);
+			const flip = descending ? 0xffffffff : 0;
+			assert.deepEqual([...high], [flip, flip, flip, flip]);
+			assert.deepEqual(
+				[low[0], low[2], low[3]].map((chunk) => (chunk ^ flip) >>> 0),
+				[0, 4000, 1],
+			);
+		}
 	});
 
 	test('gives equal numbers equal chunks, -0 included', () => {

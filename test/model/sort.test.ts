@@ -345,6 +345,103 @@ describe('turning the order round', () => {
 	});
 });
 
+describe('re-placing changed rows', () => {
+	const numericColumn = fc.constantFrom('ttl', 'packets', 'bytes', 'rate', 'age' as const);
+
+	test('gives what sorting afresh gives, as rows change, close, expire and the direction turns', () => {
+		const step = fc.oneof(
+			fc.record({
+				kind: fc.constant('change' as const),
+				pick: fc.nat(),
+				timeout: fc.integer({min: 0, max: 500_000}),
+				counters: fc.tuple(fc.nat(5000), fc.nat(3_000_000)),
+				advance: fc.integer({min: 0, max: 1500}),
+			}),
+			fc.record({kind: fc.constant('destroy' as const), pick: fc.nat()}),
+			fc.record({kind: fc.constant('reverse' as const)}),
+			fc.record({kind: fc.constant('expire' as const), advance: fc.integer({min: 0, max: 4000})}),
+		);
+		fc.assert(
+			fc.property(
+				fc.array(arbitraryFlow, {minLength: 16, maxLength: 80}),
+				fc.array(step, {maxLength: 25}),
+				numericColumn,
+				(initial, steps, sort) => {
+					// `fresh` sorts anew for every comparison; `table` re-places the rows that changed.
+					const table = new FlowTable({closedMs: 3000});
+					const fresh = new FlowTable({closedMs: 3000});
+					let now = t0;
+					table.applySnapshot(initial, now);
+					fresh.applySnapshot(initial, now);
+					let reverse = false;
+					keys(table, sort, reverse, now);
+					for (const item of steps) {
+						if (item.kind === 'reverse') {
+							reverse = !reverse;
+						} else if (item.kind === 'expire') {
+							now += item.advance;
+						} else {
+							const flow = initial[item.pick % initial.length];
+							const [packets, bytes] = item.kind === 'change' ? item.counters : [0, 0];
+							const changed =
+								item.kind === 'change'
+									? {
+											...flow,
+											timeout: item.timeout,
+											counters: {
+												original: {packets, bytes},
+												reply: {packets: packets >> 1, bytes: bytes >> 1},
+											},
+										}
+									: flow;
+							if (item.kind === 'change') now += item.advance;
+							const type = item.kind === 'change' ? 'update' : 'destroy';
+							table.applyEvent({type, flow: changed, time: now}, now);
+							fresh.applyEvent({type, flow: changed, time: now}, now);
+						}
+
+						keys(fresh, 'proto', false, now);
+						assert.deepEqual(keys(table, sort, reverse, now), keys(fresh, sort, reverse, now));
+					}
+				},
+			),
+			{numRuns: 300},
+		);
+	});
+
+	test('re-places rows whose numbers tie with others, and rows moving to either end', () => {
+		const flows = Array.from({length: 200}, (_, i) =>
+			makeFlow({id: 1000 - i, sport: 2000 + i, packets: [i % 50, 0], bytes: [i % 50, 0]}),
+		);
+		for (const reverse of [false, true]) {
+			const table = new FlowTable();
+			const fresh = new FlowTable();
+			table.applySnapshot(flows, t0);
+			fresh.applySnapshot(flows, t0);
+			keys(table, 'packets', reverse);
+			for (const [index, packets] of [
+				[3, 0],
+				[60, 49],
+				[7, 1_000_000],
+				[150, 25],
+			] as const) {
+				const event: FlowEvent = {
+					type: 'update',
+					flow: {
+						...flows[index],
+						counters: {original: {packets, bytes: 0}, reply: {packets: 0, bytes: 0}},
+					},
+					time: t0,
+				};
+				table.applyEvent(event, t0);
+				fresh.applyEvent(event, t0);
+				keys(fresh, 'proto');
+				assert.deepEqual(keys(table, 'packets', reverse), keys(fresh, 'packets', reverse));
+			}
+		}
+	});
+});
+
 describe('large tables', () => {
 	test('keep the specified order as the store grows and events pour in', () => {
 		const flows = syntheticFlows(3000, 5);
@@ -366,6 +463,63 @@ describe('large tables', () => {
 					referenceOrder(rows, sort, false),
 					sort,
 				);
+			}
+		}
+	});
+});
+
+describe('tables of 65,536 rows and more', () => {
+	/** `referenceOrder` with each row's values worked out once, for tables this size. */
+	function referenceOf(
+		rows: Array<{key: string; flow: Flow; known: Known}>,
+		sort: SortColumn,
+		reverse: boolean,
+	): string[] {
+		return rows
+			.map((row) => ({
+				key: row.key,
+				value: columnValue(sort, row.flow, row.known),
+				identity: identity(row.flow),
+			}))
+			.sort((a, b) => {
+				const byColumn = compareValues(a.value, b.value);
+				if (byColumn !== 0) return reverse ? -byColumn : byColumn;
+				return compareValues(a.identity, b.identity);
+			})
+			.map((row) => row.key);
+	}
+
+	test('sort by every column in both directions as a comparison sort does, as rows join, change and leave', () => {
+		// Wide radix digits are only used from 65,536 rows on.
+		const flows = syntheticFlows(70_000, 21);
+		const table = new FlowTable({closedMs: 1000});
+		table.applySnapshot(flows, t0);
+		const rows = stored(flows);
+		for (const sort of sortColumns) {
+			// Both directions where the key is wide enough for 16-bit digits.
+			const directions = ['src', 'sport', 'ttl', 'packets'].includes(sort)
+				? [false, true]
+				: [false];
+			for (const reverse of directions) {
+				assert.deepEqual(keys(table, sort, reverse), referenceOf(rows, sort, reverse), sort);
+			}
+		}
+
+		// Rows join, change and leave; a second later the destroyed ones expire and free their
+		// slots, which the next batch's new rows take.
+		let now = t0;
+		table.applyEvents(syntheticEvents(flows, 5000, 60, now), now);
+		now += 2000;
+		table.applyEvents(syntheticEvents(flows, 5000, 61, now), now);
+		const live = table.query({sort: 'src', rows: Number.POSITIVE_INFINITY}, now).rows;
+		const known = live.map((row) => ({
+			key: row.key,
+			flow: row.flow,
+			known: {expiresAt: 0, since: 0, rate: 0},
+		}));
+		for (const sort of ['src', 'sport', 'packets'] as const) {
+			for (const reverse of [false, true]) {
+				assert.deepEqual(keys(table, sort, reverse, now), referenceOf(known, sort, reverse), sort);
 			}
 		}
 	});
@@ -406,6 +560,35 @@ describe('column orders', () => {
 		assert.deepEqual(ids('dst'), [3, 4, 2, 1]);
 		assert.deepEqual(ids('sport'), [3, 4, 2, 1]);
 		assert.deepEqual(ids('dport'), [2, 3, 1, 4]);
+	});
+
+	test('a key that is one value on the live rows sorts on by the next, whatever freed slots hold', () => {
+		// Slot 0's flow leaves with the only other port, its slot still holding it; then a flow
+		// with another port takes the slot, and the port orders again.
+		const table = new FlowTable({closedMs: 1000});
+		const gone = makeFlow({id: 1, sport: 9, src: '10.0.0.50'});
+		table.applySnapshot(
+			[
+				gone,
+				makeFlow({id: 2, sport: 7, src: '10.0.0.3'}),
+				makeFlow({id: 3, sport: 7, src: '10.0.0.1'}),
+				makeFlow({id: 4, sport: 7, src: '10.0.0.2'}),
+			],
+			t0,
+		);
+		table.applyEvent({type: 'destroy', flow: gone, time: t0}, t0);
+		const srcOf = (now: number, reverse = false) =>
+			table
+				.query({sort: 'sport', reverse, rows: 10}, now)
+				.rows.map((row) => `${row.flow.original.sport} ${(row.flow.original.src as number) & 255}`);
+		assert.deepEqual(srcOf(t0 + 2000), ['7 1', '7 2', '7 3']);
+		assert.deepEqual(srcOf(t0 + 2000, true), ['7 3', '7 2', '7 1']);
+		table.applyEvent(
+			{type: 'new', flow: makeFlow({id: 5, sport: 8, src: '10.0.0.9'}), time: t0 + 2000},
+			t0 + 2000,
+		);
+		assert.deepEqual(srcOf(t0 + 2000), ['7 1', '7 2', '7 3', '8 9']);
+		assert.deepEqual(srcOf(t0 + 2000, true), ['8 9', '7 3', '7 2', '7 1']);
 	});
 
 	test('states sort by how far a connection got, not alphabetically, stateless last', () => {

@@ -24,7 +24,7 @@ const folders = Object.keys(layers);
 
 /** One config block per layer: importing a folder it may not is an error that names the rule. */
 const boundaries = Object.entries(layers).map(([layer, allowed]) => ({
-	files: [`source/${layer}/**/*.{ts,tsx}`, ...(layer === 'cli' ? ['source/cli.tsx'] : [])],
+	files: [`source/${layer}/**/*.{ts,tsx,cts}`, ...(layer === 'cli' ? ['source/cli.tsx'] : [])],
 	rules: {
 		'no-restricted-imports': [
 			'error',

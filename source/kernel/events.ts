@@ -1,7 +1,7 @@
 /**
  * The event stream: NEW/UPDATE/DESTROY from the NFNLGRP_CONNTRACK_* groups.
  *
- * The socket lives in a child process (event-child.ts) so that the `netlink` package's abort
+ * The socket lives in a child process (event-child.cts) so that the `netlink` package's abort
  * under overflow costs a restart, not conntop. Whenever events may have been lost (ENOBUFS,
  * the child's backlog, the child dying) the stream says `resync` and the caller re-dumps:
  * nothing is dropped silently.
@@ -13,7 +13,13 @@ import type {FlowEvent, FlowEventType} from '../flow/types.js';
 import * as C from './constants.js';
 import {decodeDatagram} from './decode-datagram.js';
 import {describeCodecError} from './errors.js';
-import {FRAME_DATAGRAM, FRAME_FATAL, FRAME_LOST, FRAME_READY, FrameReader} from './event-frames.js';
+import {
+	FRAME_DATAGRAM,
+	FRAME_FATAL,
+	FRAME_LOST,
+	FRAME_READY,
+	FrameReader,
+} from './event-frames.cjs';
 import {KernelError, errorFromErrno} from './kernel-error.js';
 
 const NLM_F_CREATE = 0x400;
@@ -75,7 +81,8 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 
 	private spawnChild(): void {
 		const here = fileURLToPath(import.meta.url);
-		const childPath = here.replace(/events\.(ts|js)$/, 'event-child.$1');
+		// The child is CommonJS (event-child.cts says why): .cts in source, .cjs once built.
+		const childPath = here.replace(/events\.(ts|js)$/, (_, ext: string) => `event-child.c${ext}`);
 		// The child only forwards datagrams: a 1 MB young generation and no V8 worker threads keep
 		// it a few MB smaller than a default Node (most of the rest is Node's own code, whose pages
 		// it shares with the parent).
@@ -85,6 +92,12 @@ export class EventStream extends EventEmitter<EventStreamEvents> {
 			env: {
 				...process.env,
 				CONNTOP_EVENT_RCVBUF: String(this.options.receiveBuffer ?? 8 * 1024 * 1024),
+				CONNTOP_EVENT_PROTOCOL: String(C.NETLINK_NETFILTER),
+				CONNTOP_EVENT_GROUPS: [
+					C.NFNLGRP_CONNTRACK_NEW,
+					C.NFNLGRP_CONNTRACK_UPDATE,
+					C.NFNLGRP_CONNTRACK_DESTROY,
+				].join(','),
 			},
 		});
 		this.child = child;

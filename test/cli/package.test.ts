@@ -54,7 +54,7 @@ describe('conntop packed from a fresh clone and installed globally', () => {
 
 	test('the tarball holds the built CLI, the README and the LICENSE, and no sources or tests', () => {
 		const files = run('tar', ['-tzf', tarball]).trim().split('\n');
-		for (const file of ['dist/cli.js', 'dist/kernel/event-child.js', 'README.md', 'LICENSE'])
+		for (const file of ['dist/cli.js', 'dist/kernel/event-child.cjs', 'README.md', 'LICENSE'])
 			assert.ok(files.includes(`package/${file}`), `${file} is packed`);
 		assert.ok(!files.some((file) => /^package\/(source|test|node_modules)\//.test(file)));
 		assert.match(readFileSync(path.join(clone, 'LICENSE'), 'utf8'), /^MIT License\n/);

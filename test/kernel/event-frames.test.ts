@@ -9,7 +9,7 @@ import {
 	encodeFrame,
 	u32Payload,
 	type Frame,
-} from '../../source/kernel/event-frames.js';
+} from '../../source/kernel/event-frames.cjs';
 
 /** Frames as plain values, so they compare with deepEqual. */
 function plain(frames: readonly Frame[]): Array<{kind: number; hex: string}> {

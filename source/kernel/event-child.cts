@@ -4,12 +4,16 @@
  * the socket overflows (a Napi::Error built with a NULL syscall name in its poll handler):
  * here that kills only this child, which the parent restarts before it resyncs.
  *
- * Frames are described in event-frames.ts.
+ * It is CommonJS (`.cts`): as an ES module entry it loaded Node's ES module loader too, ~3 MB
+ * more resident memory for the same work (docs/facts.md#event-child-as-commonjs). So it imports
+ * no ES module: the netlink protocol and groups come from its parent (events.ts, which reads
+ * them from constants.ts), ENOBUFS from Node's errno table. Frames are described in
+ * event-frames.cts.
  */
+import {constants} from 'node:os';
 // The raw socket alone: the package's index loads every generated protocol module too, ~8 MB
 // of this process's resident memory (docs/facts.md#event-process-memory).
 import {RawNetlinkSocket} from 'netlink/dist/raw.js';
-import * as C from './constants.js';
 import {
 	FRAME_DATAGRAM,
 	FRAME_FATAL,
@@ -17,7 +21,7 @@ import {
 	FRAME_READY,
 	encodeFrame,
 	u32Payload as u32,
-} from './event-frames.js';
+} from './event-frames.cjs';
 
 // Past this much unread output the parent is not keeping up: drop and say so, rather than
 // grow without bound.
@@ -29,17 +33,17 @@ function frame(kind: number, payload: Buffer): void {
 
 function main(): void {
 	const requested = Number.parseInt(process.env.CONNTOP_EVENT_RCVBUF ?? '', 10) || 8 * 1024 * 1024;
+	const protocol = Number(process.env.CONNTOP_EVENT_PROTOCOL);
+	const groups = (process.env.CONNTOP_EVENT_GROUPS ?? '').split(',').map(Number);
 	let socket: RawNetlinkSocket;
 	try {
-		socket = new RawNetlinkSocket(C.NETLINK_NETFILTER, {
+		socket = new RawNetlinkSocket(protocol, {
 			messagePeeking: false,
 			msgBufferSize: 32768,
 			recvBufferSize: requested,
 			sendBufferSize: 0,
 		});
-		socket.addMembership(C.NFNLGRP_CONNTRACK_NEW);
-		socket.addMembership(C.NFNLGRP_CONNTRACK_UPDATE);
-		socket.addMembership(C.NFNLGRP_CONNTRACK_DESTROY);
+		for (const group of groups) socket.addMembership(group);
 	} catch (error) {
 		frame(FRAME_FATAL, u32((error as {errno?: number}).errno ?? 0));
 		process.exitCode = 1;
@@ -59,7 +63,7 @@ function main(): void {
 	});
 	socket.on('error', (error) => {
 		// ENOBUFS: the kernel dropped events for us. Anything else ends the stream.
-		if (error.errno === C.ENOBUFS) frame(FRAME_LOST, u32(C.ENOBUFS));
+		if (error.errno === constants.errno.ENOBUFS) frame(FRAME_LOST, u32(error.errno));
 		else {
 			frame(FRAME_FATAL, u32(error.errno ?? 0));
 			process.exitCode = 1;

@@ -29,6 +29,7 @@ export interface FlowRates {
 /** One visible flow row, computed at query time. */
 export interface FlowRow {
 	readonly key: string;
+	/** The flow as it was at the query: a plain copy, the caller's to keep. */
 	readonly flow: Flow;
 	/** Seconds left (fractional, >= 0; 0 once closed; Infinity when no timeout is known). */
 	readonly ttl: number;

@@ -167,6 +167,19 @@ function keys(
 		.rows.map((row) => row.key);
 }
 
+/** Two tables holding `initial` at t0, the first already sorted by `sort` (ascending). */
+function twinTables(
+	initial: readonly Flow[],
+	sort: SortColumn,
+): {table: FlowTable; fresh: FlowTable} {
+	const table = new FlowTable({closedMs: 3000});
+	const fresh = new FlowTable({closedMs: 3000});
+	table.applySnapshot(initial, t0);
+	fresh.applySnapshot(initial, t0);
+	keys(table, sort, false, t0);
+	return {table, fresh};
+}
+
 const column = fc.constantFrom(...sortColumns);
 
 describe('sorting by every column', () => {
@@ -312,13 +325,9 @@ describe('turning the order round', () => {
 				column,
 				(initial, steps, sort) => {
 					// `fresh` sorts anew for every comparison; `table` only turns its order round.
-					const table = new FlowTable({closedMs: 3000});
-					const fresh = new FlowTable({closedMs: 3000});
+					const {table, fresh} = twinTables(initial, sort);
 					let now = t0;
-					table.applySnapshot(initial, now);
-					fresh.applySnapshot(initial, now);
 					let reverse = false;
-					keys(table, sort, reverse, now);
 					for (const [i, item] of steps.entries()) {
 						if (item.kind === 'reverse') reverse = !reverse;
 						else if (item.kind === 'group')
@@ -368,13 +377,9 @@ describe('re-placing changed rows', () => {
 				numericColumn,
 				(initial, steps, sort) => {
 					// `fresh` sorts anew for every comparison; `table` re-places the rows that changed.
-					const table = new FlowTable({closedMs: 3000});
-					const fresh = new FlowTable({closedMs: 3000});
+					const {table, fresh} = twinTables(initial, sort);
 					let now = t0;
-					table.applySnapshot(initial, now);
-					fresh.applySnapshot(initial, now);
 					let reverse = false;
-					keys(table, sort, reverse, now);
 					for (const item of steps) {
 						if (item.kind === 'reverse') {
 							reverse = !reverse;

@@ -124,11 +124,11 @@ function termTest(
 				}
 
 				case 'bytes': {
-					return (slot) => test(store.get(slot, rowField.totalBytes));
+					return (slot) => test(store.columns.totalBytes(slot));
 				}
 
 				case 'packets': {
-					return (slot) => test(store.get(slot, rowField.totalPackets));
+					return (slot) => test(store.columns.totalPackets(slot));
 				}
 
 				case 'rate':

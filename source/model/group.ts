@@ -246,7 +246,7 @@ export function groupSlots(
 		previous = slot;
 	}
 
-	const {numbers} = store;
+	const {numbers, columns} = store;
 	for (let slot = 0; slot < store.length; slot++) {
 		const group = groupOf[slot];
 		if (group === -1) continue;
@@ -254,8 +254,8 @@ export function groupSlots(
 		count[group]++;
 		const closedAt = numbers[row + rowField.closedAt];
 		if (closedAt === closedAt) closed[group]++;
-		packets[group] += numbers[row + rowField.totalPackets];
-		bytes[group] += numbers[row + rowField.totalBytes];
+		packets[group] += columns.totalPackets(slot);
+		bytes[group] += columns.totalBytes(slot);
 		bytesPerSecond[group] +=
 			numbers[row + rowField.originalByteRate] + numbers[row + rowField.replyByteRate];
 		packetsPerSecond[group] +=

@@ -14,7 +14,8 @@
  *   unknown: remaining = expiresAt - now is computed, never stored.
  * - since: where age counts from (kernel start time, else first seen).
  * - countersAt and last*: the counters at the last observation that had them (NaN: none).
- * - *Rate: smoothed per-second rates; total*: both directions' counters (0 without).
+ * - *Rate: smoothed per-second rates.
+ * Both directions' byte and packet totals are the flow's counters (`FlowColumns.totalBytes`).
  */
 export const rowField = {
 	firstSeen: 0,
@@ -31,11 +32,9 @@ export const rowField = {
 	originalByteRate: 11,
 	replyPacketRate: 12,
 	replyByteRate: 13,
-	totalBytes: 14,
-	totalPackets: 15,
 } as const;
 
-/** Doubles per row: one per `rowField` (16, so a row is 128 bytes, two cache lines). */
+/** Doubles per row: one per `rowField` (14, so a row is 112 bytes, two cache lines). */
 export const rowStride = Object.keys(rowField).length;
 
 /**

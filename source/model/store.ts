@@ -3,7 +3,7 @@
  * seen, expiry, counter history, rates, tombstone time). Numbers live in typed arrays because
  * V8 boxes every double field of an object (~16 bytes each): a row object with 20 such fields
  * cost ~320 bytes at 100k flows. The doubles of one row sit together (`rowStride` of them,
- * 128 bytes, two cache lines), so an event touches two lines instead of one per field; sort
+ * 112 bytes, two cache lines), so an event touches two lines instead of one per field; sort
  * keys are columns (`keyColumns`), so sorts and filters scan them sequentially. The layout of
  * both is row-layout.ts. Internal to the model.
  */
@@ -52,8 +52,8 @@ export class FlowStore {
 	numbers = new Float64Array(0);
 	/** 1 once a rate sample exists (the first sample is taken as is, not smoothed from 0). */
 	hasRate = new Uint8Array(0);
-	/** Snapshot generation that last listed the flow. */
-	generation = new Uint32Array(0);
+	/** Snapshot generation (1-255, cycling) that last listed the flow; 0 before any. */
+	generation = new Uint8Array(0);
 	/**
 	 * Per-row sort key chunks, laid out by `keyColumn`. Before the first IPv6 flow the columns
 	 * only IPv6 fills are one shared array of zeros: read them freely, never write them but 0.
@@ -106,7 +106,6 @@ export class FlowStore {
 		numbers[row + F.countersAt] = Number.NaN;
 		this.hasRate[slot] = 0;
 		this.generation[slot] = 0;
-		this.setTotals(slot);
 		this.widen(flow);
 		writeRowKeys(this.keyColumns, slot, flow);
 		return slot;
@@ -172,6 +171,9 @@ export class FlowStore {
 	 */
 	observe(slot: number, incoming: Flow, now: number, timeConstantMs: number): number {
 		const flow = this.flows[slot]!;
+		const {columns} = this;
+		const bytes = columns.totalBytes(slot);
+		const packets = columns.totalPackets(slot);
 		const changes = flow.merge(incoming);
 		let dirty = 0;
 		if (changes !== 0) {
@@ -213,11 +215,8 @@ export class FlowStore {
 			const row = slot * rowStride;
 			const numbers = this.numbers;
 			if (changes & flowChange.counters) {
-				const bytes = numbers[row + F.totalBytes];
-				const packets = numbers[row + F.totalPackets];
-				this.setTotals(slot);
-				if (bytes !== numbers[row + F.totalBytes]) dirty |= columnBit.bytes;
-				if (packets !== numbers[row + F.totalPackets]) dirty |= columnBit.packets;
+				if (bytes !== columns.totalBytes(slot)) dirty |= columnBit.bytes;
+				if (packets !== columns.totalPackets(slot)) dirty |= columnBit.packets;
 			}
 
 			const since = flow.start ?? numbers[row + F.firstSeen];
@@ -244,12 +243,6 @@ export class FlowStore {
 		}
 
 		return dirty;
-	}
-
-	private setTotals(slot: number): void {
-		const row = slot * rowStride;
-		this.numbers[row + F.totalBytes] = this.columns.totalBytes(slot);
-		this.numbers[row + F.totalPackets] = this.columns.totalPackets(slot);
 	}
 
 	/** Marks the row destroyed at `now`: its TTL is over. Returns the changed columns. */

@@ -88,7 +88,9 @@ export class TableRows {
 
 	/** `FlowTable.startSnapshot`: a dump begins; its flows come one by one. */
 	startSnapshot(): void {
-		this.generation++;
+		// Cycles through 1-255 (the store keeps a byte a row): a row is listed by every dump or
+		// removed at its end, so one generation never meets its namesake 255 dumps on.
+		this.generation = (this.generation % 255) + 1;
 		this.snapshot = {added: 0, updated: 0, closed: 0};
 	}
 

@@ -94,6 +94,26 @@ describe('snapshots', () => {
 		table.applySnapshot([flow], t0 + 20);
 		assert.equal(row(table, flow, t0 + 20).closed, true);
 	});
+
+	test('drop what a dump lacks however many dumps came before (the generation a row keeps cycles)', () => {
+		const table = new FlowTable();
+		const kept = makeFlow({id: 1});
+		const late = makeFlow({id: 2});
+		const dropped = makeFlow({id: 3});
+		for (let i = 0; i < 600; i++) {
+			const now = t0 + i * 1000;
+			// `late` joins at the 300th dump, `dropped` is in every dump but the last.
+			const flows = [kept, ...(i >= 300 ? [late] : []), ...(i < 599 ? [dropped] : [])];
+			const result = table.applySnapshot(flows, now);
+			assert.equal(result.closed, i === 599 ? 1 : 0, `dump ${i}`);
+			assert.equal(table.size, flows.length, `dump ${i}`);
+		}
+
+		assert.deepEqual(
+			rows(table, t0 + 600_000).map((r) => r.key),
+			[flowKey(kept), flowKey(late)],
+		);
+	});
 });
 
 describe('events', () => {

@@ -64,7 +64,7 @@ export function numericValue(column: NumericColumn, store: FlowStore, slot: numb
 
 /**
  * Fills `values` with the numbers `column` sorts by, NaN for free slots, and returns their
- * range. One pass that also finds the range: reading one double of each 128-byte row is the
+ * range. One pass that also finds the range: reading one double of each 112-byte row is the
  * cost of a numeric sort (~20 ms at 1M rows), so the values are not read twice.
  */
 function fillValues(column: NumericColumn, store: FlowStore, values: Float64Array): NumberRange {

@@ -73,9 +73,15 @@ test('conntop in tmux shows the table, filters, deletes a flow with x after aski
 	term.type('dport:443');
 	await term.waitForScreen((text) => text.includes('2 match'), 'the live match count');
 	term.keys('Enter');
+	// The filter is in force while it is typed, so the table alone does not say that Enter was
+	// read: wait for the prompt to close too, or x could come in the same read as Enter (a
+	// burst, which the paste guard ignores whole).
 	const filtered = await term.waitForScreen(
-		(text) => text.includes('flows 2/3') && !text.includes('10.7.0.2:41002'),
-		'the filtered table',
+		(text) =>
+			text.includes('flows 2/3') &&
+			!text.includes('10.7.0.2:41002') &&
+			!text.includes('Enter keeps it'),
+		'the filtered table, the prompt closed',
 	);
 	assert.match(filtered, /filter dport:443/);
 

@@ -57,6 +57,21 @@ function sameKey(chunks: readonly Uint32Array[], a: number, b: number): boolean 
 	return true;
 }
 
+/** `reverseKeepingTies` for an order sorted by the numbers `values` holds by slot. */
+export function reverseKeepingValueTies(
+	order: Int32Array,
+	length: number,
+	values: Float64Array,
+): void {
+	order.subarray(0, length).reverse();
+	for (let start = 0; start < length;) {
+		let end = start + 1;
+		while (end < length && values[order[end]] === values[order[start]]) end++;
+		if (end - start > 1) order.subarray(start, end).reverse();
+		start = end;
+	}
+}
+
 /** Slots in sorted order, with the work arrays sorting them (lent to grouping as well). */
 export class SortedOrder {
 	/** Slots, sorted in `[0, length)`. */
@@ -129,11 +144,13 @@ export class SortedOrder {
 		identity: IdentityOrder,
 		store: FlowStore,
 	): boolean {
+		// An order can be turned round by its key, or after a mend by the values it holds.
+		const canTurn = this.key !== undefined || this.valuesOf === column;
 		const fresh =
 			this.column === column &&
 			this.sortedAt.isFresh() &&
 			(dirtyColumns & columnBit[column]) === 0 &&
-			(this.reverse === reverse || this.key !== undefined);
+			(this.reverse === reverse || canTurn);
 		if (fresh) {
 			if (!this.compactedAt.isFresh()) {
 				this.length = compactOrder(this.order, this.length, store.flows);
@@ -141,22 +158,19 @@ export class SortedOrder {
 				this.version.bump();
 			}
 
-			if (this.reverse !== reverse) {
-				reverseKeepingTies(this.order, this.length, this.key!);
-				this.reverse = reverse;
-				this.version.bump();
-			}
-
+			if (this.reverse !== reverse) this.turn(reverse);
 			return false;
 		}
 
+		// Rows changed: re-place them in the order as it stands, then turn it if asked (`r` on a
+		// view sorted by ttl at 1M rows would otherwise sort afresh after every second's re-read).
 		if (
 			this.column === column &&
-			this.reverse === reverse &&
 			this.sortedAt.isFresh() &&
 			this.valuesOf === column &&
 			this.mend(store)
 		) {
+			if (this.reverse !== reverse) this.turn(reverse);
 			return true;
 		}
 
@@ -183,6 +197,14 @@ export class SortedOrder {
 		this.compactedAt.record();
 		this.version.bump();
 		return true;
+	}
+
+	/** Turns the order round into the one a sort the other way gives. */
+	private turn(reverse: boolean): void {
+		if (this.key === undefined) reverseKeepingValueTies(this.order, this.length, this.values);
+		else reverseKeepingTies(this.order, this.length, this.key);
+		this.reverse = reverse;
+		this.version.bump();
 	}
 
 	/**

@@ -13,24 +13,46 @@ import type {FlowStore} from './store.js';
 export const maxChunks = 3;
 
 /**
- * The row doubles a numeric column sorts by (ascending), summed, and their sign: age sorts by
- * start time, newest first; ttl by expiry time, not time left (constant between observations,
- * so a clock tick keeps the order). Packets and bytes are not row doubles but the flow's
- * counters (`counterOffset`).
+ * Where a numeric column's number comes from: the flow's counters (packets, bytes: both
+ * directions summed), or row doubles summed and signed. Age sorts by start time, newest first;
+ * ttl by expiry time, not time left (constant between observations, so a clock tick keeps the
+ * order).
  */
-function numericFields(column: Exclude<NumericColumn, 'packets' | 'bytes'>): {
-	first: number;
-	second: number;
-	sign: number;
-} {
+interface ValueSource {
+	readonly counter: 'packets' | 'bytes' | undefined;
+	readonly first: number;
+	readonly second: number;
+	readonly sign: number;
+}
+
+function valueSource(column: NumericColumn): ValueSource {
 	switch (column) {
 		case 'ttl':
-			return {first: rowField.expiresAt, second: -1, sign: 1};
+			return {counter: undefined, first: rowField.expiresAt, second: -1, sign: 1};
+		case 'packets':
+		case 'bytes':
+			return {counter: column, first: -1, second: -1, sign: 1};
 		case 'rate':
-			return {first: rowField.originalByteRate, second: rowField.replyByteRate, sign: 1};
+			return {
+				counter: undefined,
+				first: rowField.originalByteRate,
+				second: rowField.replyByteRate,
+				sign: 1,
+			};
 		case 'age':
-			return {first: rowField.since, second: -1, sign: -1};
+			return {counter: undefined, first: rowField.since, second: -1, sign: -1};
 	}
+}
+
+function valueAt(store: FlowStore, slot: number, source: ValueSource): number {
+	const {counter, first, second} = source;
+	if (counter !== undefined) {
+		return counter === 'bytes' ? store.columns.totalBytes(slot) : store.columns.totalPackets(slot);
+	}
+
+	return second === -1
+		? source.sign * store.get(slot, first)
+		: store.get(slot, first) + store.get(slot, second);
 }
 
 /** The columns whose keys are numbers read from the rows, not key columns of the store. */
@@ -47,19 +69,9 @@ export function isNumericColumn(column: SortColumn): column is NumericColumn {
 	);
 }
 
-/** Where a counter column's first direction lies among a flow's four counters. */
-function counterOffset(column: 'packets' | 'bytes'): number {
-	return column === 'packets' ? 0 : 1;
-}
-
 /** The number `column` sorts `slot` by (ascending), as `fillValues` writes it. */
 export function numericValue(column: NumericColumn, store: FlowStore, slot: number): number {
-	if (column === 'packets') return store.columns.totalPackets(slot);
-	if (column === 'bytes') return store.columns.totalBytes(slot);
-	const {first, second, sign} = numericFields(column);
-	return second === -1
-		? sign * store.get(slot, first)
-		: store.get(slot, first) + store.get(slot, second);
+	return valueAt(store, slot, valueSource(column));
 }
 
 /**
@@ -68,8 +80,7 @@ export function numericValue(column: NumericColumn, store: FlowStore, slot: numb
  * cost of a numeric sort (~20 ms at 1M rows), so the values are not read twice.
  */
 function fillValues(column: NumericColumn, store: FlowStore, values: Float64Array): NumberRange {
-	if (column === 'packets' || column === 'bytes') return fillCounters(column, store, values);
-	const {first, second, sign} = numericFields(column);
+	const source = valueSource(column);
 	const {flows} = store;
 	const n = store.length;
 	let min = Number.POSITIVE_INFINITY;
@@ -81,40 +92,7 @@ function fillValues(column: NumericColumn, store: FlowStore, values: Float64Arra
 			continue;
 		}
 
-		const value =
-			second === -1
-				? sign * store.get(slot, first)
-				: store.get(slot, first) + store.get(slot, second);
-		values[slot] = value;
-		if (value < min) min = value;
-		if (value > max) max = value;
-		if (integers && !Number.isSafeInteger(value)) integers = false;
-	}
-
-	return {min, max, integers};
-}
-
-/** `fillValues` for packets or bytes: both directions' counters, 0 for a flow without. */
-function fillCounters(
-	column: 'packets' | 'bytes',
-	store: FlowStore,
-	values: Float64Array,
-): NumberRange {
-	const {flows} = store;
-	const {counters} = store.columns;
-	const offset = counterOffset(column);
-	const n = store.length;
-	let min = Number.POSITIVE_INFINITY;
-	let max = Number.NEGATIVE_INFINITY;
-	let integers = true;
-	for (let slot = 0; slot < n; slot++) {
-		if (flows[slot] === undefined) {
-			values[slot] = Number.NaN;
-			continue;
-		}
-
-		const at = slot * 4 + offset;
-		const value = store.columns.hasCounters(slot) ? counters[at] + counters[at + 2] : 0;
+		const value = valueAt(store, slot, source);
 		values[slot] = value;
 		if (value < min) min = value;
 		if (value > max) max = value;

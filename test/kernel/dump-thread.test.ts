@@ -21,6 +21,24 @@ function runProbe<T>(ns: TestNamespace, args: readonly string[]): T {
 	return JSON.parse(ns.run(process.execPath, ['--import', 'tsx', probe, ...args])) as T;
 }
 
+/**
+ * Runs the probe's `mode` in `ns` from sources or from dist/, asserts that it exited by itself
+ * with status 0 and nothing on stderr, and returns its stdout.
+ */
+function exitsQuietly(ns: TestNamespace, mode: string, build: string): string {
+	const args = [process.execPath, '--import', 'tsx', probe, mode];
+	if (build === 'dist') args.push('--dist');
+	// A worker that held the process open would hang it: fail instead.
+	const run = spawnSync('ip', ['netns', 'exec', ns.name, ...args], {
+		encoding: 'utf8',
+		timeout: 30_000,
+	});
+	assert.equal(run.signal, null, 'exited by itself');
+	assert.equal(run.status, 0, run.stderr);
+	assert.equal(run.stderr, '');
+	return run.stdout;
+}
+
 /** The ids `conntrack -L` lists, in its order (the kernel's). */
 function listedIds(ns: TestNamespace): number[] {
 	return ns
@@ -91,24 +109,7 @@ describe('dumps through the dump thread', () => {
 
 	for (const build of ['sources', 'dist']) {
 		test(`from ${build}, process.exit inside a threaded dump with a full ring exits 0 at once and quietly`, () => {
-			const run = spawnSync(
-				'ip',
-				[
-					'netns',
-					'exec',
-					ns.name,
-					process.execPath,
-					'--import',
-					'tsx',
-					probe,
-					'exit-inside',
-					...(build === 'dist' ? ['--dist'] : []),
-				],
-				{encoding: 'utf8'},
-			);
-			assert.equal(run.status, 0, run.stderr);
-			assert.equal(run.signal, null);
-			assert.equal(run.stderr, '');
+			exitsQuietly(ns, 'exit-inside', build);
 		});
 	}
 
@@ -120,26 +121,8 @@ describe('dumps through the dump thread', () => {
 
 	for (const build of ['sources', 'dist']) {
 		test(`from ${build}, a worker started by open and never used lets the process exit by itself, quietly`, () => {
-			const run = spawnSync(
-				'ip',
-				[
-					'netns',
-					'exec',
-					ns.name,
-					process.execPath,
-					'--import',
-					'tsx',
-					probe,
-					'spare-left',
-					...(build === 'dist' ? ['--dist'] : []),
-				],
-				// A worker that held the process open would hang it: fail instead.
-				{encoding: 'utf8', timeout: 30_000},
-			);
-			assert.equal(run.signal, null, 'exited by itself');
-			assert.equal(run.status, 0, run.stderr);
-			assert.equal(run.stderr, '');
-			const {threads} = JSON.parse(run.stdout) as {threads: Required<Threads>};
+			const stdout = exitsQuietly(ns, 'spare-left', build);
+			const {threads} = JSON.parse(stdout) as {threads: Required<Threads>};
 			assert.ok(threads.during > threads.before, 'the worker had started');
 		});
 	}

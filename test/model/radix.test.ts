@@ -124,6 +124,17 @@ describe('radixSort on tables of 65,536 rows and more', () => {
 	}
 });
 
+/** `values` through `encodeNumbers`: the two chunks, and whether it says the high one varies. */
+function encoded(
+	values: readonly number[],
+	descending: boolean,
+): {high: Uint32Array; low: Uint32Array; highVaries: boolean} {
+	const high = new Uint32Array(values.length);
+	const low = new Uint32Array(values.length);
+	const highVaries = encodeNumbers(Float64Array.from(values), values.length, high, low, descending);
+	return {high, low, highVaries};
+}
+
 describe('encodeNumbers', () => {
 	test('turns any finite or infinite number into chunks in numeric order', () => {
 		const numbers = fc.oneof(
@@ -137,9 +148,7 @@ describe('encodeNumbers', () => {
 				fc.boolean(),
 				(values, descending) => {
 					const n = values.length;
-					const high = new Uint32Array(n);
-					const low = new Uint32Array(n);
-					encodeNumbers(Float64Array.from(values), n, high, low, descending);
+					const {high, low} = encoded(values, descending);
 					const order = Int32Array.from(values.map((_, i) => i));
 					radixSort(order, n, [high, low], new Int32Array(n));
 					const sorted = [...order].map((i) => values[i]);
@@ -165,10 +174,7 @@ describe('encodeNumbers', () => {
 				fc.array(numbers, {minLength: 1, maxLength: 40}),
 				fc.boolean(),
 				(values, descending) => {
-					const n = values.length;
-					const high = new Uint32Array(n);
-					const low = new Uint32Array(n);
-					const highVaries = encodeNumbers(Float64Array.from(values), n, high, low, descending);
+					const {high, highVaries} = encoded(values, descending);
 					if (!highVaries)
 						assert.ok(
 							high.every((chunk) => chunk === high[0]),
